@@ -1,0 +1,92 @@
+/** The ce-state-bootstrap stack creates hardened, protected state buckets. */
+import { stateBuckets } from "../../main";
+import { ConfigError, parseEnvironment } from "../../modules/config";
+import { baseEnvironment } from "../support/fixtures";
+import { policyOf, ref, resourcesOf, synthApp } from "../support/synth";
+
+describe("state bootstrap stack", () => {
+  const stacks = synthApp([baseEnvironment(), baseEnvironment({ name: "other" })]);
+  const bootstrap = stacks["ce-state-bootstrap"];
+  const prefix = "test-ce-tfstate";
+  const bucketRef = (attr: string) => ref("aws_s3_bucket", `${prefix}_bucket_bucket`, attr);
+
+  it("keeps its own state locally, outside cdktf.out, at a machine-independent path", () => {
+    expect(bootstrap.terraform?.backend).toEqual({ local: { path: "../../../terraform.ce-state-bootstrap.tfstate" } });
+  });
+
+  it("creates one bucket for environments sharing it", () => {
+    expect(resourcesOf(bootstrap, "aws_s3_bucket").map(([, b]) => b.bucket)).toEqual([prefix]);
+  });
+
+  it("protects the bucket and its key from destruction", () => {
+    const [[, bucket]] = resourcesOf(bootstrap, "aws_s3_bucket");
+    expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
+    expect(bucket.force_destroy).toBe(false);
+    const [[, key]] = resourcesOf(bootstrap, "aws_kms_key");
+    expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+  });
+
+  it("versions, encrypts with KMS and blocks public access", () => {
+    const [[, versioning]] = resourcesOf(bootstrap, "aws_s3_bucket_versioning");
+    expect(versioning).toMatchObject({ bucket: bucketRef("id"), versioning_configuration: { status: "Enabled" } });
+    const [[, encryption]] = resourcesOf(bootstrap, "aws_s3_bucket_server_side_encryption_configuration");
+    expect(encryption.rule).toEqual([
+      {
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: ref("aws_kms_key", `${prefix}_encryption-key_key`, "arn") },
+        bucket_key_enabled: true,
+      },
+    ]);
+    const [[, block]] = resourcesOf(bootstrap, "aws_s3_bucket_public_access_block");
+    expect(block).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    const [[, ownership]] = resourcesOf(bootstrap, "aws_s3_bucket_ownership_controls");
+    expect(ownership.rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
+  });
+
+  it("denies every request without TLS", () => {
+    const [[, policy]] = resourcesOf(bootstrap, "aws_s3_bucket_policy");
+    expect(policyOf(policy.policy).Statement).toContainEqual({
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [bucketRef("arn"), `${bucketRef("arn")}/*`],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+  });
+
+  it("expires old state versions and aborts stale uploads", () => {
+    const [[, lifecycle]] = resourcesOf(bootstrap, "aws_s3_bucket_lifecycle_configuration");
+    expect(lifecycle.rule).toContainEqual(
+      expect.objectContaining({
+        status: "Enabled",
+        noncurrent_version_expiration: [{ noncurrent_days: 365 }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+      }),
+    );
+  });
+
+  it("pins the provider to the bucket's account", () => {
+    expect(bootstrap.provider?.aws).toEqual([expect.objectContaining({ region: "eu-west-1", allowed_account_ids: ["210987654321"] })]);
+  });
+
+  it("uses one aliased provider per extra region", () => {
+    const two = synthApp([baseEnvironment(), baseEnvironment({ name: "other", state: { bucket: "other-state", region: "us-west-2" } })]);
+    const providers = two["ce-state-bootstrap"].provider?.aws ?? [];
+    expect(providers.map((p) => [p.region, p.alias])).toEqual([
+      ["eu-west-1", undefined],
+      ["us-west-2", "us_west_2"],
+    ]);
+    const buckets = resourcesOf(two["ce-state-bootstrap"], "aws_s3_bucket");
+    expect(buckets.map(([, b]) => [b.bucket, b.provider])).toEqual([
+      ["other-state", "aws.us_west_2"],
+      ["test-ce-tfstate", "aws"],
+    ]);
+  });
+
+  it("refuses environments that share a bucket name with different settings", () => {
+    const a = parseEnvironment(baseEnvironment());
+    const b = parseEnvironment(baseEnvironment({ name: "b", state: { bucket: "test-ce-tfstate", region: "us-east-1" } }));
+    expect(() => stateBuckets([a, b])).toThrow(ConfigError);
+    expect(() => stateBuckets([a, b])).toThrow(/state: uses bucket test-ce-tfstate with a different region, account or KMS key than environment test/);
+  });
+});

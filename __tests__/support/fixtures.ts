@@ -1,0 +1,70 @@
+/**
+ * Environment fixtures for tests: a complete base environment and the
+ * variations the suites cover (new/existing VPC, ALB on/off, certificate
+ * on/off, existing secrets for offline plans).
+ */
+import type { EnvironmentInput } from "../../modules/config";
+
+export const ACCOUNT = "210987654321";
+export const REGION = "eu-west-1";
+
+/** A full, valid standalone environment (new VPC, ALB without certificate, generated secrets). */
+export function baseEnvironment(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
+  return {
+    name: "test",
+    accountId: ACCOUNT,
+    region: REGION,
+    availabilityZones: ["eu-west-1a", "eu-west-1b"],
+    state: { bucket: "test-ce-tfstate", region: REGION },
+    ...overrides,
+  };
+}
+
+export const secretArn = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`;
+export const CERTIFICATE_ARN = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555`;
+export const TARGET_GROUP_ARN = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/existing-ui/0123456789abcdef`;
+
+/** The same environment in existing-secret mode (what offline plans need: no random provider). */
+export function withExistingSecrets(input: EnvironmentInput): EnvironmentInput {
+  const at = (name: string) =>
+    `arn:aws:secretsmanager:${input.region}:${input.accountId}:secret:ce/${input.name}/${name}-AbCdEf`;
+  return {
+    ...input,
+    secrets: {
+      mode: "existing",
+      jwtSecretArn: at("jwt-secret"),
+      maintenanceSecretArn: at("maintenance"),
+      clusterSecretArn: at("cluster"),
+    },
+  };
+}
+
+/** An existing-VPC network for the base region. */
+export const EXISTING_NETWORK = {
+  mode: "existing",
+  vpcId: "vpc-0a1b2c3d4e5f60718",
+  vpcCidr: "10.40.0.0/16",
+  privateSubnetIds: ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60722"],
+} as const;
+
+/** The fixture variations every structural suite runs over, by name. */
+export function variations(): Record<string, EnvironmentInput> {
+  return {
+    "new-vpc-alb-http": baseEnvironment({ name: "newhttp" }),
+    "new-vpc-alb-https": baseEnvironment({ name: "newhttps", ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN } }),
+    "existing-vpc-alb-https": baseEnvironment({
+      name: "exhttps",
+      network: { ...EXISTING_NETWORK, privateSubnetIds: [...EXISTING_NETWORK.privateSubnetIds] },
+      ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN },
+    }),
+    "existing-vpc-no-alb": baseEnvironment({
+      name: "exnone",
+      network: { ...EXISTING_NETWORK, privateSubnetIds: [...EXISTING_NETWORK.privateSubnetIds] },
+      ingress: { mode: "none" },
+    }),
+    "new-vpc-existing-target-group": baseEnvironment({
+      name: "extg",
+      ingress: { mode: "existing-target-group", targetGroupArn: TARGET_GROUP_ARN, sourceCidrs: ["172.16.1.0/24"] },
+    }),
+  };
+}

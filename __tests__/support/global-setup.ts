@@ -1,0 +1,18 @@
+/**
+ * Jest global setup: makes sure the offline plan tests know where the
+ * Terraform provider mirror is. .ci/run exports CE_TF_PROVIDER_MIRROR; for a
+ * local `npm test` the same finder script fills it in.
+ */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+
+export default function globalSetup(): void {
+  process.env.CHECKPOINT_DISABLE = "1";
+  if (process.env.CE_TF_PROVIDER_MIRROR) return;
+  try {
+    const found = execFileSync(join(__dirname, "..", "..", ".ci", "find-provider-mirror"), { encoding: "utf8" }).trim();
+    if (found) process.env.CE_TF_PROVIDER_MIRROR = found;
+  } catch {
+    // The plan harness reports the missing mirror with instructions.
+  }
+}

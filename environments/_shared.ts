@@ -1,0 +1,20 @@
+/**
+ * Settings shared by every environment of this deployment. Environment files
+ * spread these and override what differs. Files starting with `_` are not
+ * environments.
+ */
+import type { EnvironmentInput } from "../modules/config";
+
+/** Typing helper for environment files: checks the fields while you type. */
+export function defineEnvironment(environment: EnvironmentInput): EnvironmentInput {
+  return environment;
+}
+
+/** The AWS account, region, state bucket and tags all environments share. */
+export const shared = {
+  accountId: "123456789012",
+  region: "us-east-1",
+  availabilityZones: ["us-east-1a", "us-east-1b"],
+  state: { bucket: "example-cloud-exchange-tfstate-123456789012", region: "us-east-1" },
+  tags: { Owner: "security-platform", CostCenter: "secops" },
+} satisfies Partial<EnvironmentInput>;

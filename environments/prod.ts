@@ -1,0 +1,17 @@
+/** Production: large size, three availability zones, HTTPS. */
+import { defineEnvironment, shared } from "./_shared";
+
+export default defineEnvironment({
+  ...shared,
+  name: "prod",
+  availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+  size: { preset: "large" },
+  ingress: {
+    mode: "alb",
+    certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/7d1e8c0b-3b1a-4a4e-8f0e-2f5b9c6d4e10",
+    allowedCidrs: ["10.20.0.0/16"],
+  },
+  logs: { retentionDays: 731 },
+  alarms: { emails: ["secops-oncall@example.com"], evaluationPeriods: 2 },
+  tags: { ...shared.tags, Stage: "prod" },
+});

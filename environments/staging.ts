@@ -1,0 +1,16 @@
+/** Staging: production-like size and HTTPS, standalone. */
+import { defineEnvironment, shared } from "./_shared";
+
+export default defineEnvironment({
+  ...shared,
+  name: "staging",
+  size: { preset: "medium" },
+  ingress: {
+    mode: "alb",
+    certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f6a2c2e-6f7e-4c57-9a53-1a6f4a1d8b21",
+    allowedCidrs: ["172.16.0.0/16", "10.20.0.0/16"],
+  },
+  tlsVersion: "TLSv1.2 TLSv1.3",
+  alarms: { emails: ["secops-oncall@example.com"] },
+  tags: { ...shared.tags, Stage: "staging" },
+});

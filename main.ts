@@ -1,0 +1,80 @@
+/**
+ * The CDKTF app: one stack `ce-<name>` per environment file, plus the
+ * `ce-state-bootstrap` stack that creates the state bucket(s).
+ *
+ * `CE_ENV_FILE=path/to/env.json npx cdktf synth` synthesizes just that
+ * environment (validated by the same schema) and no bootstrap stack.
+ *
+ * Every environment is validated before any construct is built; an invalid
+ * one stops the run with one line per problem and a non-zero exit.
+ */
+import { App } from "cdktf";
+import { environmentSources } from "./environments";
+import { STATE_BOOTSTRAP_STACK, StateBootstrapStack, StateBucketSpec } from "./modules/backend/state-bootstrap-stack";
+import { ConfigError, derive, Environment, EnvironmentSource, parseEnvironments, readEnvironmentFile } from "./modules/config";
+import { CloudExchangeStack } from "./modules/stacks/cloud-exchange-stack";
+
+/** What to build. */
+export interface BuildOptions {
+  /** Output directory. Default: cdktf's (`cdktf.out`, or CDKTF_OUTDIR from the CLI). */
+  readonly outdir?: string;
+  /** Add the state bootstrap stack. Default true. */
+  readonly includeBootstrap?: boolean;
+}
+
+/** The state buckets the environments use, one entry per bucket; refuses conflicting settings. */
+export function stateBuckets(environments: readonly Environment[]): StateBucketSpec[] {
+  const byBucket = new Map<string, StateBucketSpec & { owner: string }>();
+  const problems: { source: string; path: string; message: string }[] = [];
+  for (const env of environments) {
+    const spec = { bucket: env.state.bucket, region: env.state.region, accountId: env.accountId, kmsKeyArn: env.state.kmsKeyArn };
+    const earlier = byBucket.get(spec.bucket);
+    if (!earlier) {
+      byBucket.set(spec.bucket, { ...spec, owner: env.name });
+    } else if (earlier.region !== spec.region || earlier.accountId !== spec.accountId || earlier.kmsKeyArn !== spec.kmsKeyArn) {
+      problems.push({
+        source: `environment ${env.name}`,
+        path: "state",
+        message: `uses bucket ${spec.bucket} with a different region, account or KMS key than environment ${earlier.owner}`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return [...byBucket.values()].map(({ owner: _owner, ...spec }) => spec);
+}
+
+/** Builds the app for validated environments (nothing is synthesized yet). */
+export function buildApp(environments: readonly Environment[], options: BuildOptions = {}): App {
+  const buckets = options.includeBootstrap === false ? [] : stateBuckets(environments);
+  const app = new App(options.outdir ? { outdir: options.outdir } : {});
+  for (const environment of environments) {
+    new CloudExchangeStack(app, derive(environment).stackName, { environment });
+  }
+  if (buckets.length > 0) new StateBootstrapStack(app, STATE_BOOTSTRAP_STACK, { buckets });
+  return app;
+}
+
+/** The environment sources of this run: the JSON file in CE_ENV_FILE, or every environment file. */
+export function sourcesFromProcess(env: NodeJS.ProcessEnv = process.env): { sources: EnvironmentSource[]; single: boolean } {
+  const file = env.CE_ENV_FILE;
+  if (file) return { sources: [readEnvironmentFile(file)], single: true };
+  return { sources: environmentSources(), single: false };
+}
+
+/** Entry point of `cdktf synth`. */
+export function main(): void {
+  try {
+    const { sources, single } = sourcesFromProcess();
+    const environments = parseEnvironments(sources);
+    buildApp(environments, { includeBootstrap: !single }).synth();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) main();

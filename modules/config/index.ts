@@ -1,0 +1,9 @@
+/** The environment model: schema, validation, loading and derived settings. */
+export * from "./cidr";
+export * from "./derive";
+export * from "./errors";
+export * from "./load";
+export * from "./patterns";
+export * from "./schema";
+export * from "./sizing";
+export { DefenderSettings, secretNameOf } from "./defender-schema";

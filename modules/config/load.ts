@@ -1,0 +1,102 @@
+/**
+ * Turns environment inputs (typed files or JSON files) into validated
+ * environments, or one {@link ConfigError} listing every problem.
+ */
+import { readFileSync } from "node:fs";
+import type { z } from "zod";
+import { ConfigError, ConfigProblem, problemsFromIssue } from "./errors";
+import { Environment, environmentObject, environmentSchema } from "./schema";
+
+/** An environment as written, with where it came from. */
+export interface EnvironmentSource {
+  /** File the environment came from, for messages, e.g. `environments/dev.ts`. */
+  readonly source: string;
+  /** The unvalidated content. */
+  readonly input: unknown;
+}
+
+/** Field names allowed at a path of the environment schema, given the input there (for unknown-field hints). */
+function allowedFieldsAt(path: readonly PropertyKey[], input: unknown): string[] | undefined {
+  let schema: z.core.$ZodType | undefined = environmentObject;
+  let value: unknown = input;
+  const step = (): void => {
+    for (;;) {
+      const def: any = schema?._zod.def;
+      if (!def) return;
+      if (["optional", "default", "prefault", "nullable", "readonly", "catch"].includes(def.type)) schema = def.innerType;
+      else if (def.type === "pipe") schema = def.in;
+      else if (def.type === "union" && def.discriminator && value && typeof value === "object") {
+        const wanted = (value as Record<string, unknown>)[def.discriminator];
+        schema = def.options.find((o: any) => o._zod.def.shape?.[def.discriminator]?._zod.def.values?.includes(wanted));
+      } else return;
+    }
+  };
+  step();
+  for (const key of path) {
+    const def: any = schema?._zod.def;
+    if (!def) return undefined;
+    if (def.type === "object") schema = def.shape[key as string];
+    else if (def.type === "array") schema = def.element;
+    else if (def.type === "record") schema = def.valueType;
+    else return undefined;
+    value = value && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+    step();
+  }
+  const def: any = schema?._zod.def;
+  return def?.type === "object" ? Object.keys(def.shape) : undefined;
+}
+
+/** Problems of one environment input; empty when it is valid. */
+export function problemsOf(source: EnvironmentSource): { environment?: Environment; problems: ConfigProblem[] } {
+  const result = environmentSchema.safeParse(source.input, { reportInput: true });
+  if (result.success) return { environment: result.data, problems: [] };
+  const problems = result.error.issues.flatMap((issue) =>
+    problemsFromIssue(source.source, issue, (path) => allowedFieldsAt(path, source.input)),
+  );
+  return { problems };
+}
+
+/** Validates one environment; throws {@link ConfigError} when it is invalid. */
+export function parseEnvironment(input: unknown, source = "(inline)"): Environment {
+  return parseEnvironments([{ source, input }])[0];
+}
+
+/**
+ * Validates every environment before anything is built, so one bad file
+ * stops the whole synthesis with all problems listed at once. Also rejects
+ * two environments with the same name (they would share a stack and state).
+ */
+export function parseEnvironments(sources: readonly EnvironmentSource[]): Environment[] {
+  const environments: Environment[] = [];
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const source of sources) {
+    const result = problemsOf(source);
+    problems.push(...result.problems);
+    if (!result.environment) continue;
+    const earlier = seen.get(result.environment.name);
+    if (earlier) {
+      problems.push({ source: source.source, path: "name", message: `"${result.environment.name}" is already used by ${earlier}` });
+      continue;
+    }
+    seen.set(result.environment.name, source.source);
+    environments.push(result.environment);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return environments;
+}
+
+/** Reads a JSON environment file (for pipelines: `CE_ENV_FILE=path npx cdktf synth`). */
+export function readEnvironmentFile(path: string): EnvironmentSource {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError([{ source: path, path: "", message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
+  }
+  try {
+    return { source: path, input: JSON.parse(text) as unknown };
+  } catch (error) {
+    throw new ConfigError([{ source: path, path: "", message: `is not valid JSON: ${(error as Error).message}` }]);
+  }
+}

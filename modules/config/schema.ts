@@ -1,0 +1,622 @@
+/**
+ * The environment model: one zod schema for everything an environment file
+ * decides. Every field carries its description and default; the reference in
+ * docs/environment-reference.md is generated from this file.
+ */
+import { z } from "zod";
+import { cidrContains, cidrsOverlap, cidrSubnet, formatCidr, parseCidr } from "./cidr";
+import { cidr, matching, retentionDays } from "./fields";
+import {
+  ACCOUNT_ID,
+  ACM_CERTIFICATE_ARN,
+  arnParts,
+  AVAILABILITY_ZONE,
+  ECS_CLUSTER_NAME,
+  ENVIRONMENT_NAME,
+  IAM_ROLE_ARN,
+  IMAGE_DIGEST,
+  IMAGE_REPOSITORY,
+  IMAGE_TAG,
+  KMS_KEY_ARN,
+  NO_PROXY_ENTRY,
+  partitionOf,
+  REGION_NAME,
+  S3_BUCKET_NAME,
+  SECRET_ARN,
+  SECURITY_GROUP_ID,
+  SUBNET_ID,
+  TAG_KEY,
+  TAG_VALUE,
+  TARGET_GROUP_ARN,
+  VPC_ID,
+} from "./patterns";
+import {
+  describeFargateMemory,
+  isFargateTaskSize,
+  MINIMUM_TASK,
+  SIZE_PRESET_NAMES,
+  SIZE_PRESETS,
+  SizePresetName,
+} from "./sizing";
+import { defenderSchema, checkDefender } from "./defender-schema";
+
+/** ALB TLS policies that Security Hub ELB.17 accepts, TLS 1.3 capable. */
+export const RECOMMENDED_TLS_POLICIES = [
+  "ELBSecurityPolicy-TLS13-1-3-2021-06",
+  "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+  "ELBSecurityPolicy-TLS13-1-2-2021-06",
+] as const;
+
+/** The TLS versions Cloud Exchange's UI container accepts for `TLS_VERSION`. */
+export const TLS_VERSIONS = ["TLSv1.3", "TLSv1.2 TLSv1.3"] as const;
+
+const MARKETPLACE_REGISTRY = "709825985650.dkr.ecr.us-east-1.amazonaws.com";
+
+const image = (repository: string, tag: string, what: string) =>
+  z
+    .strictObject({
+      repository: matching(IMAGE_REPOSITORY).default(repository).describe(`Repository of the ${what} image.`),
+      tag: matching(IMAGE_TAG).default(tag).describe(`Tag of the ${what} image. Pin a release tag, never "latest".`),
+      digest: matching(IMAGE_DIGEST)
+        .optional()
+        .describe(
+          `Optional digest of the ${what} image; when set the task pulls repository:tag@digest, so the bytes cannot change under the tag.`,
+        ),
+    })
+    .prefault({})
+    .describe(`The ${what} image (default ${repository}:${tag}).`);
+
+const sizeSchema = z
+  .strictObject({
+    preset: z
+      .enum(SIZE_PRESET_NAMES)
+      .default("medium")
+      .describe(
+        "Size preset of the official template: extra-small 4 vCPU/8 GiB, small and medium 8 vCPU/16 GiB, large 16 vCPU/32 GiB. It also sets RABBITMQ_AVAILABLE_STORAGE.",
+      ),
+    cpu: z
+      .number()
+      .int()
+      .optional()
+      .describe("Override of the task CPU units (1024 = 1 vCPU); must form a Fargate task size with the memory."),
+    memory: z
+      .number()
+      .int()
+      .optional()
+      .describe("Override of the task memory in MiB; must form a Fargate task size with the CPU."),
+  })
+  .prefault({})
+  .describe("Task size of each Cloud Exchange task (each node in the HA variant).");
+
+const flowLogsSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Write VPC flow logs to a KMS-encrypted log group."),
+    trafficType: z
+      .enum(["ACCEPT", "REJECT", "ALL"])
+      .default("REJECT")
+      .describe("Which traffic the flow logs record (the official template records REJECT)."),
+    retentionDays: retentionDays.default(365).describe("Retention of the flow log group, in days."),
+  })
+  .prefault({})
+  .describe("VPC flow logs of the new VPC.");
+
+const newNetworkSchema = z.strictObject({
+  mode: z.literal("new").describe("Create a VPC with public and private subnets in every zone."),
+  vpcCidr: cidr.default("172.16.0.0/16").describe("CIDR block of the new VPC."),
+  privateSubnetCidrs: z
+    .array(cidr)
+    .optional()
+    .describe(
+      "Private subnet CIDRs, one per zone in zone order. Default: /24 blocks 1..n of the VPC (172.16.1.0/24, 172.16.2.0/24, ... as in the official template).",
+    ),
+  publicSubnetCidrs: z
+    .array(cidr)
+    .optional()
+    .describe("Public subnet CIDRs (NAT gateways only), one per zone. Default: the /24 blocks after the private ones."),
+  flowLogs: flowLogsSchema,
+  s3GatewayEndpoint: z
+    .boolean()
+    .default(true)
+    .describe("Add a (free) S3 gateway endpoint so image layers from ECR do not go through the NAT gateways."),
+});
+
+const existingNetworkSchema = z.strictObject({
+  mode: z.literal("existing").describe("Deploy into an existing VPC; no network resources are created."),
+  vpcId: matching(VPC_ID).describe("ID of the existing VPC."),
+  vpcCidr: cidr.describe("CIDR block of the existing VPC (the default ALB allow list and proxy location)."),
+  privateSubnetIds: z
+    .array(matching(SUBNET_ID))
+    .describe(
+      "Private subnets with a route to the internet (NAT), one per zone in the order of availabilityZones. Public subnets are not needed: the load balancer is internal.",
+    ),
+});
+
+const networkSchema = z
+  .discriminatedUnion("mode", [newNetworkSchema, existingNetworkSchema])
+  .prefault({ mode: "new" })
+  .describe("Network: a new VPC (mode new) or an existing one (mode existing).");
+
+const albIngressSchema = z.strictObject({
+  mode: z.literal("alb").describe("Create an internal Application Load Balancer."),
+  certificateArn: matching(ACM_CERTIFICATE_ARN)
+    .optional()
+    .describe(
+      "ACM certificate for the HTTPS listener. With it, HTTP redirects to HTTPS; without it the ALB serves plain HTTP (not for production).",
+    ),
+  allowedCidrs: z
+    .array(cidr)
+    .min(1)
+    .max(20)
+    .optional()
+    .describe("Client networks allowed to reach the ALB on 80/443. Default: the VPC CIDR (the template's default)."),
+  sslPolicy: z
+    .enum(RECOMMENDED_TLS_POLICIES)
+    .optional()
+    .describe(
+      "TLS policy of the HTTPS listener. Default: ELBSecurityPolicy-TLS13-1-3-2021-06 for tlsVersion TLSv1.3, ELBSecurityPolicy-TLS13-1-2-2021-06 for TLSv1.2 TLSv1.3.",
+    ),
+  deletionProtection: z.boolean().default(true).describe("ALB deletion protection."),
+  idleTimeoutSeconds: z.number().int().min(1).max(4000).default(300).describe("ALB idle timeout (template: 300)."),
+  accessLogRetentionDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(365)
+    .describe("Days ALB access logs (and the log bucket's own access logs) are kept."),
+});
+
+const existingTargetGroupSchema = z.strictObject({
+  mode: z.literal("existing-target-group").describe("Register the UI with a target group of an existing ALB."),
+  targetGroupArn: matching(TARGET_GROUP_ARN).describe("ARN of the existing target group (IP targets, HTTP 3000)."),
+  sourceSecurityGroupId: matching(SECURITY_GROUP_ID)
+    .optional()
+    .describe("Security group of the existing ALB; the task accepts port 3000 from it."),
+  sourceCidrs: z
+    .array(cidr)
+    .min(1)
+    .max(20)
+    .optional()
+    .describe("Alternatively, the subnets of the existing ALB; the task accepts port 3000 from them."),
+});
+
+const noIngressSchema = z.strictObject({
+  mode: z.literal("none").describe("No load balancer; reach the UI with ECS Exec port forwarding (see docs)."),
+});
+
+const ingressSchema = z
+  .discriminatedUnion("mode", [albIngressSchema, existingTargetGroupSchema, noIngressSchema])
+  .prefault({ mode: "alb" })
+  .describe("How users reach the UI: a new internal ALB, an existing target group, or none.");
+
+/** Proxy URLs reach containers as plain variables, so they must not carry credentials. */
+const proxyUrl = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: "custom", message: "must be a URL such as http://proxy.example.com:3128" });
+    return;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    ctx.addIssue({ code: "custom", message: "must use http:// or https://" });
+  }
+  if (url.username || url.password) {
+    ctx.addIssue({
+      code: "custom",
+      message:
+        "must not contain credentials; put the URLs with credentials in a secret and set proxy.urlsSecretArn instead",
+    });
+  }
+});
+
+const proxySchema = z
+  .strictObject({
+    httpUrl: proxyUrl.optional().describe("Proxy for outbound HTTP (HTTP_PROXY), without credentials."),
+    httpsUrl: proxyUrl.optional().describe("Proxy for outbound HTTPS (HTTPS_PROXY), without credentials."),
+    urlsSecretArn: matching(SECRET_ARN)
+      .optional()
+      .describe(
+        "For a proxy that needs credentials: a JSON secret with keys HTTP_PROXY and HTTPS_PROXY, injected as secrets. Excludes httpUrl/httpsUrl.",
+      ),
+    ports: z
+      .array(z.number().int().min(1).max(65535))
+      .min(1)
+      .max(5)
+      .optional()
+      .describe("Proxy ports the tasks may reach. Default: the ports of httpUrl/httpsUrl. Required with urlsSecretArn."),
+    egressCidrs: z
+      .array(cidr)
+      .min(1)
+      .max(10)
+      .optional()
+      .describe("Where the proxy is: the tasks may reach the proxy ports there. Default: the VPC CIDR."),
+    noProxy: z
+      .array(matching(NO_PROXY_ENTRY))
+      .max(30)
+      .default([])
+      .describe("Extra NO_PROXY entries; localhost, the task metadata endpoints and the HA namespace are always added."),
+  })
+  .describe("Outbound proxy for Cloud Exchange. With a proxy, tasks reach the internet on 443 for AWS APIs and through the proxy otherwise.");
+
+const generatedSecretsSchema = z.strictObject({
+  mode: z.literal("generate").describe("Generate the JWT secret, maintenance password and cluster keys (random provider) into Secrets Manager."),
+  recoveryWindowDays: z
+    .number()
+    .int()
+    .min(7)
+    .max(30)
+    .default(30)
+    .describe("Days a deleted secret can still be restored."),
+});
+
+const existingSecretsSchema = z.strictObject({
+  mode: z.literal("existing").describe("Use secrets that already exist (see docs/secrets.md for their layout)."),
+  jwtSecretArn: matching(SECRET_ARN).describe("Secret whose string is the JWT signing secret."),
+  maintenanceSecretArn: matching(SECRET_ARN).describe(
+    "JSON secret with MAINTENANCE_PASSWORD, MAINTENANCE_PASSWORD_ESCAPED, MONGO_CONNECTION_STRING and RABBITMQ_CONNECTION_STRING.",
+  ),
+  clusterSecretArn: matching(SECRET_ARN).describe("JSON secret with RABBITMQ_COOKIE and MONGO_REPLICA_KEY."),
+  kmsKeyArn: matching(KMS_KEY_ARN)
+    .optional()
+    .describe("Customer managed KMS key of these secrets, if any; the task execution role may decrypt with it."),
+});
+
+const secretsSchema = z
+  .discriminatedUnion("mode", [generatedSecretsSchema, existingSecretsSchema])
+  .prefault({ mode: "generate" })
+  .describe("Where the JWT secret, maintenance password and cluster keys come from.");
+
+const applicationSchema = z
+  .strictObject({
+    maxMaintenanceWindowMinutes: z.number().int().min(1).max(1440).default(15).describe("MAX_MAINTENANCE_WINDOW_MINUTES."),
+    pullThreads: z.number().int().min(1).max(64).default(4).describe("PULL_THREADS."),
+    maxWaitOnLockInMinutes: z.number().int().min(1).max(10080).default(240).describe("MAX_WAIT_ON_LOCK_IN_MINUTES."),
+    requestsTimeoutSeconds: z.number().int().min(1).max(3600).default(300).describe("REQUESTS_TIMEOUT."),
+    popenTimeoutSeconds: z.number().int().min(1).max(86400).default(1800).describe("POPEN_TIMEOUT."),
+    coreLatestVersionTag: z
+      .string()
+      .regex(/^[a-z0-9./_-]+:[A-Za-z0-9_.-]+$/, { error: "must be an image reference such as repo/name:tag" })
+      .default("netskopetechnicalalliances/cloudexchange:core5-latest")
+      .describe("CORE_LATEST_VERSION_TAG: the image core checks for updates."),
+    uiLatestVersionTag: z
+      .string()
+      .regex(/^[a-z0-9./_-]+:[A-Za-z0-9_.-]+$/, { error: "must be an image reference such as repo/name:tag" })
+      .default("netskopetechnicalalliances/cloudexchange:ui5-latest")
+      .describe("UI_LATEST_VERSION_TAG."),
+    analyticsBaseUrl: z
+      .url({ protocol: /^https$/, error: "must be an https:// URL" })
+      .default("https://reporting.netskope.tech")
+      .describe("ANALYTICS_BASE_URL."),
+    extraEnvironment: z
+      .record(
+        z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, { error: "must be an upper-case variable name" }),
+        z.string().max(1024),
+      )
+      .default({})
+      .describe(
+        "Additional non-secret variables for the core container. Names that look secret (PASSWORD, SECRET, TOKEN, KEY) and names the stack manages are rejected.",
+      ),
+  })
+  .prefault({})
+  .describe("Cloud Exchange settings passed to the core container.");
+
+const alarmsSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Create the CloudWatch alarms and their SNS topic."),
+    emails: z.array(z.email({ error: "must be an e-mail address" })).max(10).default([]).describe("E-mail subscribers of the alarm topic."),
+    cpuUtilizationPercent: z.number().min(1).max(100).default(85).describe("CPU alarm threshold."),
+    memoryUtilizationPercent: z.number().min(1).max(100).default(85).describe("Memory alarm threshold."),
+    evaluationPeriods: z.number().int().min(1).max(24).default(3).describe("Consecutive 5-minute periods before an alarm fires."),
+  })
+  .prefault({})
+  .describe("Alarms: running tasks below desired, unhealthy targets, CPU and memory high (and replica-set member down for HA).");
+
+const stateSchema = z
+  .strictObject({
+    bucket: matching(S3_BUCKET_NAME).describe("S3 bucket holding Terraform state (create it with the ce-state-bootstrap stack)."),
+    region: matching(REGION_NAME).describe("Region of the state bucket."),
+    kmsKeyArn: matching(KMS_KEY_ARN).optional().describe("KMS key for state encryption (default: the bucket's default encryption)."),
+  })
+  .describe("Remote state: S3 backend with encryption and S3-native locking; key cloud-exchange/<name>/terraform.tfstate.");
+
+const haSchema = z
+  .strictObject({
+    namespace: z
+      .string()
+      .regex(/^(?=.{1,200}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/, {
+        error: "must be a private DNS domain such as prod.cloudexchange.internal",
+      })
+      .optional()
+      .describe("Cloud Map private DNS namespace of the nodes. Default: <name>.cloudexchange.internal."),
+    mirrorRabbitmqQueues: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Apply CE 5.0's classic mirrored-queue policy (ha-mode all). Set false for RabbitMQ 4 images, which use quorum queues.",
+      ),
+  })
+  .prefault({})
+  .describe("Settings of the three-node HA variant (used when variant is ha).");
+
+/** The schema of an environment file, before cross-field checks. */
+export const environmentObject = z.strictObject({
+  name: matching(ENVIRONMENT_NAME).describe("Environment name; the stack is ce-<name> and resource names start with ce-<name>."),
+  accountId: matching(ACCOUNT_ID).describe(
+    "AWS account of the environment. The provider refuses any other account (allowed_account_ids).",
+  ),
+  region: matching(REGION_NAME).describe("AWS region of the environment."),
+  availabilityZones: z
+    .array(matching(AVAILABILITY_ZONE))
+    .min(2)
+    .max(3)
+    .describe("Availability zones, named explicitly: 2 or 3 for standalone, exactly 3 for ha."),
+  variant: z
+    .enum(["standalone", "ha"])
+    .default("standalone")
+    .describe("standalone: one task with all four containers. ha: three nodes with a MongoDB replica set and a RabbitMQ cluster."),
+  size: sizeSchema,
+  network: networkSchema,
+  images: z
+    .strictObject({
+      core: image(`${MARKETPLACE_REGISTRY}/netskope/core5`, "11062023", "core"),
+      ui: image(`${MARKETPLACE_REGISTRY}/netskope/ui5`, "11062023", "ui"),
+      mongodb: image(`${MARKETPLACE_REGISTRY}/netskope/mongodb`, "5.0", "MongoDB"),
+      rabbitmq: image(`${MARKETPLACE_REGISTRY}/netskope/rabbitmq`, "3.12.6-management", "RabbitMQ"),
+      registryCredentialsSecretArn: matching(SECRET_ARN)
+        .optional()
+        .describe("Secret with username/password for a private registry (e.g. Docker Hub), used as repositoryCredentials."),
+    })
+    .prefault({})
+    .describe(
+      "Container images. Defaults are the images the official template was tested with (AWS Marketplace registry; needs the Marketplace subscription).",
+    ),
+  ingress: ingressSchema,
+  tlsVersion: z.enum(TLS_VERSIONS).default("TLSv1.3").describe("TLS_VERSION of the UI, and the ALB TLS policy default."),
+  proxy: proxySchema.optional(),
+  caCertificateSecretArn: matching(SECRET_ARN)
+    .optional()
+    .describe(
+      "Secret holding a PEM CA certificate (e.g. of a TLS-inspecting proxy); written to core's CA directory as cert.pem at start.",
+    ),
+  secrets: secretsSchema,
+  iam: z
+    .strictObject({
+      executionRoleArn: matching(IAM_ROLE_ARN).optional().describe("Existing task execution role instead of a new one."),
+      taskRoleArn: matching(IAM_ROLE_ARN).optional().describe("Existing task role instead of a new one."),
+    })
+    .prefault({})
+    .describe("Existing IAM roles, for accounts where the deployer may not create roles."),
+  cluster: z
+    .strictObject({
+      existingClusterName: matching(ECS_CLUSTER_NAME).optional().describe("Run in this existing ECS cluster instead of a new one."),
+    })
+    .prefault({})
+    .describe("ECS cluster: a new one with Container Insights (default) or an existing one."),
+  workload: z
+    .strictObject({
+      platformVersion: z
+        .enum(["1.4.0", "LATEST"])
+        .default("1.4.0")
+        .describe("Fargate platform version; EFS volumes and 8/16 vCPU tasks need 1.4.0."),
+      enableExecuteCommand: z.boolean().default(true).describe("ECS Exec (audited, KMS-encrypted sessions)."),
+    })
+    .prefault({})
+    .describe("ECS service settings."),
+  storage: z
+    .strictObject({
+      throughputMode: z.enum(["elastic", "bursting"]).default("elastic").describe("EFS throughput mode."),
+    })
+    .prefault({})
+    .describe("EFS file system settings."),
+  application: applicationSchema,
+  logs: z
+    .strictObject({ retentionDays: retentionDays.default(365).describe("Retention of the container log group, in days.") })
+    .prefault({})
+    .describe("Container logs."),
+  alarms: alarmsSchema,
+  state: stateSchema,
+  tags: z
+    .record(matching(TAG_KEY), matching(TAG_VALUE))
+    .default({})
+    .describe("Tags on every resource (with Project, Environment, Variant and ManagedBy, which the stack sets)."),
+  protection: z
+    .strictObject({
+      allowDestroy: z
+        .boolean()
+        .default(false)
+        .describe(
+          "false: stateful resources carry prevent_destroy and the ALB deletion protection. Set true, apply, then destroy, to remove an environment on purpose.",
+        ),
+    })
+    .prefault({})
+    .describe("Protection of stateful resources."),
+  ha: haSchema,
+  defender: defenderSchema,
+});
+
+/** Variables the stack sets on the core container itself. */
+export const MANAGED_CORE_VARIABLES = [
+  "JWT_ALGORITHM",
+  "ENABLE_CELERY_BEAT",
+  "RABBITMQ_AVAILABLE_STORAGE",
+  "MAX_MAINTENANCE_WINDOW_MINUTES",
+  "PULL_THREADS",
+  "MAX_WAIT_ON_LOCK_IN_MINUTES",
+  "REQUESTS_TIMEOUT",
+  "POPEN_TIMEOUT",
+  "UI_SERVICE_NAME",
+  "MANAGED_CE",
+  "CORE_LATEST_VERSION_TAG",
+  "UI_LATEST_VERSION_TAG",
+  "ANALYTICS_BASE_URL",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "HA_ENABLED",
+  "HA_IP_LIST",
+  "HA_CURRENT_NODE",
+  "HA_PRIMARY_NODE_IP",
+  "UI_PROTOCOL",
+  "UI_PORT",
+  "JWT_SECRET",
+  "MONGO_CONNECTION_STRING",
+  "RABBITMQ_CONNECTION_STRING",
+] as const;
+
+const SECRET_LOOKING_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|COOKIE/;
+
+type EnvironmentObject = z.output<typeof environmentObject>;
+
+/** Task size after applying an override to the preset. */
+export function taskSizeOf(size: EnvironmentObject["size"]): { cpu: number; memory: number } {
+  const preset = SIZE_PRESETS[size.preset as SizePresetName];
+  return { cpu: size.cpu ?? preset.cpu, memory: size.memory ?? preset.memory };
+}
+
+/** Default subnet layout of a new VPC: private blocks 1..n, public blocks n+1..2n. */
+export function defaultSubnetCidrs(vpcCidr: string, zones: number): { private: string[]; public: string[] } | undefined {
+  const vpc = parseCidr(vpcCidr);
+  if (!vpc) return undefined;
+  const subnetPrefix = Math.max(24, vpc.prefix + 3);
+  if (subnetPrefix > 28) return undefined;
+  const bits = subnetPrefix - vpc.prefix;
+  const at = (i: number) => formatCidr(cidrSubnet(vpc, bits, i));
+  const indexes = Array.from({ length: zones }, (_, i) => i + 1);
+  return { private: indexes.map(at), public: indexes.map((i) => at(i + zones)) };
+}
+
+/** Checks that span several fields; each problem is reported at the field that must change. */
+function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
+  const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  const zones = env.availabilityZones;
+
+  zones.forEach((zone, i) => {
+    if (!zone.startsWith(env.region)) problem(["availabilityZones", i], `must be a zone of region ${env.region}`);
+    if (zones.indexOf(zone) !== i) problem(["availabilityZones", i], "is listed twice");
+  });
+  if (env.variant === "ha" && zones.length !== 3) {
+    problem(["availabilityZones"], "must list exactly 3 zones for variant ha (one node per zone)");
+  }
+
+  const { cpu, memory } = taskSizeOf(env.size);
+  if (!isFargateTaskSize(cpu, memory)) {
+    const field = env.size.memory !== undefined ? "memory" : "cpu";
+    problem(["size", field], `${describeFargateMemory(cpu)} (got cpu ${cpu}, memory ${memory})`);
+  } else if (cpu < MINIMUM_TASK.cpu || memory < MINIMUM_TASK.memory) {
+    problem(["size"], `must give at least ${MINIMUM_TASK.cpu} CPU units and ${MINIMUM_TASK.memory} MiB for Cloud Exchange's four services`);
+  }
+
+  const network = env.network;
+  if (network.mode === "new") {
+    const vpc = parseCidr(network.vpcCidr);
+    if (vpc && (vpc.prefix < 16 || vpc.prefix > 24)) problem(["network", "vpcCidr"], "must be a /16 to /24 block");
+    const subnets: { path: (string | number)[]; value: string }[] = [];
+    for (const key of ["privateSubnetCidrs", "publicSubnetCidrs"] as const) {
+      const list = network[key];
+      if (list === undefined) continue;
+      if (list.length !== zones.length) {
+        problem(["network", key], `must list ${zones.length} CIDRs, one per availability zone (got ${list.length})`);
+      }
+      list.forEach((value, i) => subnets.push({ path: ["network", key, i], value }));
+    }
+    if ((network.privateSubnetCidrs === undefined || network.publicSubnetCidrs === undefined) && vpc) {
+      if (!defaultSubnetCidrs(network.vpcCidr, zones.length)) {
+        problem(["network", "vpcCidr"], "is too small for the default subnet layout; give privateSubnetCidrs and publicSubnetCidrs");
+      }
+    }
+    if (vpc) {
+      subnets.forEach((subnet, i) => {
+        const block = parseCidr(subnet.value);
+        if (!block) return;
+        if (!cidrContains(vpc, block)) problem(subnet.path, `must lie inside the VPC CIDR ${network.vpcCidr}`);
+        else if (block.prefix > 28) problem(subnet.path, "must be /28 or larger");
+        for (const earlier of subnets.slice(0, i)) {
+          const other = parseCidr(earlier.value);
+          if (other && cidrsOverlap(block, other)) {
+            problem(subnet.path, `overlaps ${earlier.path.slice(1).join(".")} (${earlier.value})`);
+            break;
+          }
+        }
+      });
+    }
+  } else {
+    if (network.privateSubnetIds.length !== zones.length) {
+      problem(["network", "privateSubnetIds"], `must list ${zones.length} subnets, one per availability zone (got ${network.privateSubnetIds.length})`);
+    }
+    network.privateSubnetIds.forEach((id, i) => {
+      if (network.privateSubnetIds.indexOf(id) !== i) problem(["network", "privateSubnetIds", i], "is listed twice");
+    });
+  }
+
+  const sameAccount = (path: (string | number)[], arn: string | undefined, sameRegion: boolean) => {
+    if (!arn) return;
+    const parts = arnParts(arn);
+    if (parts.account !== env.accountId) problem(path, `must belong to account ${env.accountId} (got account ${parts.account})`);
+    else if (sameRegion && parts.region !== env.region) problem(path, `must be in region ${env.region} (got ${parts.region})`);
+    const partition = arn.split(":")[1];
+    if (partition !== partitionOf(env.region)) problem(path, `must be in partition ${partitionOf(env.region)}`);
+  };
+
+  const ingress = env.ingress;
+  if (ingress.mode === "alb") {
+    sameAccount(["ingress", "certificateArn"], ingress.certificateArn, true);
+  } else if (ingress.mode === "existing-target-group") {
+    sameAccount(["ingress", "targetGroupArn"], ingress.targetGroupArn, true);
+    if (!ingress.sourceSecurityGroupId && !ingress.sourceCidrs) {
+      problem(["ingress"], "needs sourceSecurityGroupId or sourceCidrs: where the existing load balancer connects from");
+    }
+  }
+
+  if (env.secrets.mode === "existing") {
+    const arns: [string, string][] = [
+      ["jwtSecretArn", env.secrets.jwtSecretArn],
+      ["maintenanceSecretArn", env.secrets.maintenanceSecretArn],
+      ["clusterSecretArn", env.secrets.clusterSecretArn],
+    ];
+    arns.forEach(([key, arn], i) => {
+      sameAccount(["secrets", key], arn, true);
+      const twin = arns.slice(0, i).find(([, other]) => other === arn);
+      if (twin) problem(["secrets", key], `must differ from secrets.${twin[0]}`);
+    });
+    sameAccount(["secrets", "kmsKeyArn"], env.secrets.kmsKeyArn, true);
+  }
+  sameAccount(["caCertificateSecretArn"], env.caCertificateSecretArn, false);
+  sameAccount(["images", "registryCredentialsSecretArn"], env.images.registryCredentialsSecretArn, false);
+  sameAccount(["iam", "executionRoleArn"], env.iam.executionRoleArn, false);
+  sameAccount(["iam", "taskRoleArn"], env.iam.taskRoleArn, false);
+
+  const proxy = env.proxy;
+  if (proxy) {
+    sameAccount(["proxy", "urlsSecretArn"], proxy.urlsSecretArn, false);
+    if (proxy.urlsSecretArn && (proxy.httpUrl || proxy.httpsUrl)) {
+      problem(["proxy", "urlsSecretArn"], "excludes httpUrl and httpsUrl: give the URLs either in the secret or in the file");
+    }
+    if (!proxy.urlsSecretArn && !proxy.httpUrl && !proxy.httpsUrl) {
+      problem(["proxy"], "needs httpUrl, httpsUrl or urlsSecretArn");
+    }
+    if (proxy.urlsSecretArn && !proxy.ports) {
+      problem(["proxy", "ports"], "is required with urlsSecretArn (the ports cannot be read from the secret)");
+    }
+  }
+
+  for (const name of Object.keys(env.application.extraEnvironment)) {
+    if ((MANAGED_CORE_VARIABLES as readonly string[]).includes(name)) {
+      problem(["application", "extraEnvironment", name], "is set by the stack; use the dedicated field instead");
+    } else if (SECRET_LOOKING_NAME.test(name)) {
+      problem(["application", "extraEnvironment", name], "looks like a secret; secrets must come from Secrets Manager, never plain variables");
+    }
+  }
+
+  if (Object.keys(env.tags).length > 40) problem(["tags"], "must have at most 40 entries (AWS allows 50; the stack adds its own)");
+
+  checkDefender(env, problem);
+}
+
+/** The environment schema with cross-field checks. Parse input with {@link parseEnvironment}. */
+export const environmentSchema = environmentObject.superRefine(checkEnvironment);
+
+/** What an environment file contains (defaults optional). */
+export type EnvironmentInput = z.input<typeof environmentObject>;
+/** A validated environment with every default applied. */
+export type Environment = z.output<typeof environmentObject>;

@@ -1,0 +1,94 @@
+/**
+ * A customer managed KMS key with rotation and a key policy that lets the
+ * account's IAM policies grant use, plus the AWS services that encrypt with
+ * it on the environment's behalf (CloudWatch Logs, CloudWatch alarms → SNS).
+ */
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { policyDocument, PolicyStatement } from "../iam/policy";
+import { protectFromDestroy } from "../protection";
+
+/** Props of {@link EncryptionKey}. */
+export interface EncryptionKeyProps {
+  /** Key description shown in the console. */
+  readonly description: string;
+  /** Alias name without the `alias/` prefix, e.g. `ce-prod`. */
+  readonly alias: string;
+  /** Account that owns the key. */
+  readonly accountId: string;
+  /** Region of the key. */
+  readonly region: string;
+  /** AWS partition. */
+  readonly partition: string;
+  /** Let CloudWatch Logs encrypt log groups of this account and region with the key. Default false. */
+  readonly allowCloudWatchLogs?: boolean;
+  /** Let CloudWatch alarms publish to SNS topics encrypted with the key. Default false. */
+  readonly allowCloudWatchAlarms?: boolean;
+  /** Days before a scheduled deletion completes. Default 30. */
+  readonly deletionWindowInDays?: number;
+  /** Leave the key without prevent_destroy (protection.allowDestroy). Default false. */
+  readonly allowDestroy?: boolean;
+  /** Provider for the key. Default: the stack's default AWS provider. */
+  readonly provider?: TerraformProvider;
+}
+
+/** A customer managed, rotating KMS key with alias. */
+export class EncryptionKey extends Construct {
+  /** The key. */
+  readonly key: KmsKey;
+  /** ARN of the key. */
+  readonly keyArn: string;
+  /** The alias, `alias/<name>`. */
+  readonly aliasName: string;
+
+  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+    super(scope, id);
+    const root = `arn:${props.partition}:iam::${props.accountId}:root`;
+    const statements: PolicyStatement[] = [
+      {
+        Sid: "AccountAdministersKeyThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: root },
+        Action: "kms:*",
+        Resource: "*",
+      },
+    ];
+    if (props.allowCloudWatchLogs) {
+      statements.push({
+        Sid: "CloudWatchLogsEncryptsLogGroups",
+        Effect: "Allow",
+        Principal: { Service: `logs.${props.region}.amazonaws.com` },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: {
+          ArnLike: {
+            "kms:EncryptionContext:aws:logs:arn": `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:*`,
+          },
+        },
+      });
+    }
+    if (props.allowCloudWatchAlarms) {
+      statements.push({
+        Sid: "CloudWatchAlarmsPublishToEncryptedTopics",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
+      });
+    }
+    this.key = new KmsKey(this, "key", {
+      provider: props.provider,
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.deletionWindowInDays ?? 30,
+      policy: policyDocument(statements),
+    });
+    protectFromDestroy(this.key, props.allowDestroy ?? false);
+    this.aliasName = `alias/${props.alias}`;
+    new KmsAlias(this, "alias", { provider: props.provider, name: this.aliasName, targetKeyId: this.key.keyId });
+    this.keyArn = this.key.arn;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * A TerraformStack whose resources get readable, stable Terraform addresses
+ * derived from the construct path (`aws_efs_file_system.storage_file-system`)
+ * instead of cdktf's hashed ones. Reviewers can read a plan, runbooks can name
+ * addresses, and two variants that build a resource at the same construct
+ * path (the EFS file system in standalone and HA) share its address, so a
+ * move between them is an update, not a replacement.
+ */
+import { TerraformElement, TerraformStack } from "cdktf";
+import { Construct, Node } from "constructs";
+
+/** Turns a construct id into a Terraform name part: letters, digits, `-` and `_` only. */
+export function terraformNamePart(id: string): string {
+  const cleaned = id.replace(/[^A-Za-z0-9_-]/g, "-");
+  return /^[A-Za-z_]/.test(cleaned) ? cleaned : `_${cleaned}`;
+}
+
+/** Base of every stack in this project. */
+export abstract class ReadableStack extends TerraformStack {
+  private readonly allocatedIds = new Map<string, string>();
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+  }
+
+  /** Joins the construct path below the stack with `_`; refuses two constructs mapping to one name. */
+  protected override allocateLogicalId(tfElement: TerraformElement | Node): string {
+    const node = TerraformElement.isTerraformElement(tfElement) ? tfElement.node : tfElement;
+    const below = node.scopes.slice(node.scopes.indexOf(this) + 1);
+    const logicalId = below.map((scope) => terraformNamePart(scope.node.id)).join("_");
+    const owner = this.allocatedIds.get(logicalId);
+    if (owner !== undefined && owner !== node.path) {
+      throw new Error(`Constructs ${owner} and ${node.path} would share the Terraform name "${logicalId}"`);
+    }
+    this.allocatedIds.set(logicalId, node.path);
+    return logicalId;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * `npm run bench`: prints, from one run,
+ * 1. the whole-app synth in process (fresh process, deep provider imports),
+ * 2. the same synth with barrel imports, and the ratio between them,
+ * 3. the unit-test time (Jest without the plan suite),
+ * 4. the offline plan time of every shipped stack (init, validate, plan, show).
+ * Synth figures are the best of three runs each, so a cold disk cache or the
+ * first transpilation does not count.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { inParallel, MIRROR_VARIABLE, planStack } from "../__tests__/plan/harness";
+import { withExistingSecrets } from "../__tests__/support/fixtures";
+import { environmentSources } from "../environments";
+import { buildApp } from "../main";
+import { EnvironmentInput, parseEnvironments } from "../modules/config";
+
+const ROOT = join(__dirname, "..");
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+
+interface SynthFigures {
+  seconds: number;
+  loadSeconds: number;
+  synthSeconds: number;
+  stacks: number;
+  providerModules: number;
+}
+
+function synthOnce(barrel: boolean): SynthFigures & { wallSeconds: number } {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(TSX, [join(__dirname, "bench-synth.ts"), ...(barrel ? ["--barrel"] : [])], { cwd: ROOT, encoding: "utf8" });
+  const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0) throw new Error(`bench-synth failed:\n${result.stderr}`);
+  return { ...(JSON.parse(result.stdout) as SynthFigures), wallSeconds };
+}
+
+function best(barrel: boolean, runs = 3): SynthFigures & { wallSeconds: number } {
+  const all = Array.from({ length: runs }, () => synthOnce(barrel));
+  return all.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+}
+
+const fmt = (seconds: number) => `${seconds.toFixed(2)} s`;
+
+async function main(): Promise<void> {
+  console.log(`machine: ${cpus().length} cores, node ${process.version}`);
+  const deep = best(false);
+  const barrel = best(true);
+  console.log(`whole-app synth, in process, deep imports : ${fmt(deep.seconds)} (load ${fmt(deep.loadSeconds)}, synth ${fmt(deep.synthSeconds)}; ${deep.stacks} stacks; ${deep.providerModules} provider modules loaded; process wall ${fmt(deep.wallSeconds)})`);
+  console.log(`same synth with barrel imports            : ${fmt(barrel.seconds)} (load ${fmt(barrel.loadSeconds)}, synth ${fmt(barrel.synthSeconds)}; ${barrel.providerModules} provider modules loaded; process wall ${fmt(barrel.wallSeconds)})`);
+  console.log(`barrel / deep ratio                       : ${(barrel.seconds / deep.seconds).toFixed(1)}x`);
+
+  const testStart = process.hrtime.bigint();
+  const jest = spawnSync(join(ROOT, "node_modules", ".bin", "jest"), ["--silent", "--testPathIgnorePatterns", "__tests__/plan"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  const testSeconds = Number(process.hrtime.bigint() - testStart) / 1e9;
+  const summary = /Tests:\s+(.*)/.exec(jest.stderr)?.[1] ?? "no summary";
+  console.log(`unit tests (jest without the plan suite)  : ${fmt(testSeconds)} (${summary}; exit ${jest.status})`);
+
+  if (!process.env[MIRROR_VARIABLE]) {
+    process.env[MIRROR_VARIABLE] = execFileSync(join(ROOT, ".ci", "find-provider-mirror"), { encoding: "utf8" }).trim();
+  }
+  const outdir = mkdtempSync(join(tmpdir(), "ce-bench-plan-"));
+  try {
+    const sources = environmentSources().map((s) => ({ source: s.source, input: withExistingSecrets(s.input as EnvironmentInput) }));
+    const app = buildApp(parseEnvironments(sources), { outdir });
+    app.synth();
+    const stacks = app.node.children.map((c) => c.node.id).sort();
+    const planStart = process.hrtime.bigint();
+    const results = await inParallel(stacks, 2, (name) => planStack(join(outdir, "stacks", name), name));
+    const planSeconds = Number(process.hrtime.bigint() - planStart) / 1e9;
+    console.log(`offline plan, ${stacks.length} shipped stacks, 2 at a time  : ${fmt(planSeconds)}`);
+    for (const r of results) {
+      const s = r.seconds;
+      const count = r.plan.resource_changes?.length ?? 0;
+      console.log(`  ${r.stack.padEnd(20)} ${String(count).padStart(4)} resources  init ${fmt(s.init)}  validate ${fmt(s.validate)}  plan ${fmt(s.plan)}  show ${fmt(s.show)}  valid=${r.validation.valid}`);
+    }
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
