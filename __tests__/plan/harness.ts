@@ -12,6 +12,7 @@
  * the plan as JSON (`terraform show -json`). Nothing reaches the network.
  */
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +22,12 @@ const run = promisify(execFile);
 
 /** The environment variable naming the provider mirror directory. */
 export const MIRROR_VARIABLE = "CE_TF_PROVIDER_MIRROR";
+/**
+ * A directory where one test run keeps plan results by stack content, so
+ * suites that read the same stack's plan (plan counts, policy checks) run
+ * Terraform once. The Jest global setup creates it per run and removes it.
+ */
+export const PLAN_CACHE_VARIABLE = "CE_PLAN_CACHE_DIR";
 
 /** Terraform's plan representation (the parts the tests read). */
 export interface PlanJson {
@@ -134,13 +141,23 @@ export function workRoot(): string {
  * @param stack the stack name, for messages
  */
 export async function planStack(stackDir: string, stack: string): Promise<PlanResult> {
+  const content = readFileSync(join(stackDir, "cdk.tf.json"), "utf8");
+  const cacheDir = process.env[PLAN_CACHE_VARIABLE];
+  const cacheFile = cacheDir ? join(cacheDir, `${createHash("sha256").update(content).digest("hex")}.json`) : undefined;
+  if (cacheFile && existsSync(cacheFile)) return { ...(JSON.parse(readFileSync(cacheFile, "utf8")) as PlanResult), stack };
+  const result = await planStackUncached(content, stack);
+  if (cacheFile) writeFileSync(cacheFile, JSON.stringify(result));
+  return result;
+}
+
+async function planStackUncached(content: string, stack: string): Promise<PlanResult> {
   const mirror = providerMirror();
   const root = workRoot();
   const dir = mkdtempSync(join(root, `${stack}-`));
   const configFile = join(dir, ".terraformrc");
   try {
-    const stackJson = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
-    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(stackJson));
+    const stackJson = JSON.parse(content);
+    writeFileSync(join(dir, "cdk.tf.json"), content);
     writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "terraform.tfstate" } } } }));
     writeFileSync(join(dir, "provider_override.tf.json"), JSON.stringify(providerOverride(stackJson)));
     writeFileSync(configFile, cliConfig(mirror, join(root, "plugin-cache")));

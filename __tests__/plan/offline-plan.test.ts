@@ -62,4 +62,76 @@ describe("offline terraform plan", () => {
       expect({ name, counts: resourceCountsByType(plan) }).toEqual({ name, counts: synthesizedCounts });
     }
   });
+
+  it("plans the standalone resources a new VPC with an HTTPS load balancer needs, per type", () => {
+    expect(resourceCountsByType(results.get("ce-newhttps")!.plan)).toEqual({
+      aws_vpc: 1,
+      aws_subnet: 4,
+      aws_internet_gateway: 1,
+      aws_eip: 2,
+      aws_nat_gateway: 2,
+      aws_route_table: 3,
+      aws_route: 3,
+      aws_route_table_association: 4,
+      aws_default_network_acl: 1,
+      aws_default_security_group: 1,
+      aws_vpc_endpoint: 1,
+      aws_flow_log: 1,
+      aws_cloudwatch_log_group: 3,
+      aws_iam_role: 4,
+      aws_iam_role_policy: 4,
+      aws_kms_key: 1,
+      aws_kms_alias: 1,
+      aws_security_group: 3,
+      aws_vpc_security_group_ingress_rule: 4,
+      aws_vpc_security_group_egress_rule: 4,
+      aws_efs_file_system: 1,
+      aws_efs_backup_policy: 1,
+      aws_efs_file_system_policy: 1,
+      aws_efs_mount_target: 2,
+      aws_efs_access_point: 5,
+      aws_ecs_cluster: 1,
+      aws_ecs_cluster_capacity_providers: 1,
+      aws_ecs_task_definition: 1,
+      aws_ecs_service: 1,
+      aws_lb: 1,
+      aws_lb_target_group: 1,
+      aws_lb_listener: 2,
+      aws_s3_bucket: 2,
+      aws_s3_bucket_public_access_block: 2,
+      aws_s3_bucket_ownership_controls: 2,
+      aws_s3_bucket_versioning: 2,
+      aws_s3_bucket_server_side_encryption_configuration: 2,
+      aws_s3_bucket_lifecycle_configuration: 2,
+      aws_s3_bucket_policy: 2,
+      aws_s3_bucket_notification: 2,
+      aws_s3_bucket_logging: 1,
+      aws_sns_topic: 1,
+      aws_sns_topic_policy: 1,
+      aws_cloudwatch_metric_alarm: 4,
+    });
+  });
+
+  it("plans no network or load balancer for an existing VPC without ingress", () => {
+    const counts = resourceCountsByType(results.get("ce-exnone")!.plan);
+    for (const type of ["aws_vpc", "aws_subnet", "aws_nat_gateway", "aws_lb", "aws_s3_bucket", "aws_flow_log"]) expect(counts[type]).toBeUndefined();
+    expect(counts).toMatchObject({ aws_security_group: 2, aws_vpc_security_group_ingress_rule: 1, aws_vpc_security_group_egress_rule: 3, aws_efs_mount_target: 2, aws_ecs_service: 1, aws_cloudwatch_metric_alarm: 3 });
+  });
+
+  it("evaluates the standalone service's deployment settings as intended", () => {
+    for (const name of ["ce-dev", "ce-staging", "ce-newhttps", "ce-exnone"]) {
+      const service = results.get(name)!.plan.resource_changes!.find((c) => c.type === "aws_ecs_service")!.change.after!;
+      expect({ name, ...service }).toMatchObject({
+        name,
+        desired_count: 1,
+        deployment_minimum_healthy_percent: 0,
+        deployment_maximum_percent: 100,
+        deployment_circuit_breaker: [{ enable: true, rollback: true }],
+        enable_execute_command: true,
+        launch_type: "FARGATE",
+        network_configuration: [expect.objectContaining({ assign_public_ip: false })],
+      });
+    }
+  });
 });
+

@@ -65,3 +65,37 @@ export const ref = (type: string, name: string, attribute: string) => `\${${type
 export function policyOf(json: string): { Statement: any[] } {
   return JSON.parse(json) as { Statement: any[] };
 }
+
+/** The container definitions of a task definition resource, parsed (Terraform escapes `$${` undone). */
+export function containersOf(taskDefinition: ResourceConfig): any[] {
+  return JSON.parse(taskDefinition.container_definitions.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{"));
+}
+
+/** The one container of a task definition with this name; fails when missing. */
+export function containerNamed(taskDefinition: ResourceConfig, name: string): any {
+  const found = containersOf(taskDefinition).find((c) => c.name === name);
+  if (!found) throw new Error(`no container ${name}`);
+  return found;
+}
+
+/** Every resource of the stack as `type.name` → config, without cdktf metadata. */
+export function resourceMap(stack: StackJson): Map<string, ResourceConfig> {
+  const map = new Map<string, ResourceConfig>();
+  for (const [type, byName] of Object.entries(stack.resource ?? {})) {
+    for (const [name, config] of Object.entries(byName)) {
+      const { "//": _metadata, ...rest } = config;
+      map.set(`${type}.${name}`, rest);
+    }
+  }
+  return map;
+}
+
+/** Addresses added, removed and changed between two synthesized stacks. */
+export function diffStacks(before: StackJson, after: StackJson): { added: string[]; removed: string[]; changed: string[] } {
+  const a = resourceMap(before);
+  const b = resourceMap(after);
+  const added = [...b.keys()].filter((k) => !a.has(k)).sort();
+  const removed = [...a.keys()].filter((k) => !b.has(k)).sort();
+  const changed = [...a.keys()].filter((k) => b.has(k) && JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k))).sort();
+  return { added, removed, changed };
+}

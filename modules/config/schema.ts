@@ -146,9 +146,11 @@ const albIngressSchema = z.strictObject({
   allowedCidrs: z
     .array(cidr)
     .min(1)
-    .max(20)
+    .max(8)
     .optional()
-    .describe("Client networks allowed to reach the ALB on 80/443. Default: the VPC CIDR (the template's default)."),
+    .describe(
+      "Client networks allowed to reach the ALB on 80/443 (up to 8: each takes two of the 20 NACL rules). Default: the VPC CIDR (the template's default).",
+    ),
   sslPolicy: z
     .enum(RECOMMENDED_TLS_POLICIES)
     .optional()
@@ -374,6 +376,20 @@ export const environmentObject = z.strictObject({
   ingress: ingressSchema,
   tlsVersion: z.enum(TLS_VERSIONS).default("TLSv1.3").describe("TLS_VERSION of the UI, and the ALB TLS policy default."),
   proxy: proxySchema.optional(),
+  egressRules: z
+    .array(
+      z.strictObject({
+        port: z.number().int().min(1).max(65535).describe("TCP port."),
+        cidr: cidr.describe("Destination network."),
+        description: z
+          .string()
+          .regex(/^[A-Za-z0-9 ._:/()#,@\[\]+=&;{}!$*-]{1,200}$/, { error: "must be 1-200 characters allowed in security group rule descriptions" })
+          .describe("Why the rule exists (shown on the rule)."),
+      }),
+    )
+    .max(20)
+    .default([])
+    .describe("Extra outbound TCP rules for the tasks, e.g. syslog to a SIEM (the Log Shipper) on 514/6514."),
   caCertificateSecretArn: matching(SECRET_ARN)
     .optional()
     .describe(

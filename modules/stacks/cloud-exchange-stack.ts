@@ -1,13 +1,32 @@
 /**
  * The stack of one Cloud Exchange environment (`ce-<name>`): the AWS
  * provider pinned to the environment's account and region, the S3 remote
- * state, and the modules composed for the standalone or HA variant.
+ * state, and the modules composed for the standalone or HA variant. Both
+ * variants are the same composition up to the workload: the HA variant adds
+ * the Cloud Map namespace and builds three node services instead of one.
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { RemoteState } from "../backend/remote-state";
+import { Cluster } from "../cluster/cluster";
 import { derive, Derived, Environment } from "../config";
+import { EncryptionKey } from "../encryption/encryption-key";
+import { TaskRoles } from "../iam/task-roles";
+import { LoadBalancer, listenerPorts } from "../ingress/load-balancer";
+import { Network } from "../network/network";
+import { SecurityGroups, UiAccess } from "../network/security-groups";
+import { Alarms } from "../observability/alarms";
+import { LogGroups } from "../observability/log-groups";
+import { CloudExchangeSecrets } from "../secrets/cloud-exchange-secrets";
+import { accessPointsFor } from "../storage/data-layout";
+import { FileSystem } from "../storage/file-system";
+import { ecrRepositoryArn, imageUri } from "../workload/images";
+import { CloudExchangeService } from "../workload/service";
+import { StandaloneWorkload } from "../workload/standalone-workload";
+import { HaCluster, HA_PEER_PORTS, haTopology } from "../ha/ha-cluster";
 import { ReadableStack } from "./readable-stack";
+import { CloudExchangeTaskSpec } from "../workload/container-definitions";
 
 /** Props of {@link CloudExchangeStack}. */
 export interface CloudExchangeStackProps {
@@ -26,6 +45,18 @@ export function stackTags(env: Environment): Record<string, string> {
   };
 }
 
+/** Ports of the outbound proxy: the environment's, or those of its URLs. */
+export function proxyPorts(proxy: NonNullable<Environment["proxy"]>): number[] {
+  if (proxy.ports) return [...proxy.ports];
+  const ports = [proxy.httpUrl, proxy.httpsUrl]
+    .filter((url): url is string => url !== undefined)
+    .map((url) => {
+      const parsed = new URL(url);
+      return parsed.port ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80;
+    });
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
+
 /** One environment's stack. */
 export class CloudExchangeStack extends ReadableStack {
   /** The environment the stack was built from. */
@@ -34,12 +65,17 @@ export class CloudExchangeStack extends ReadableStack {
   readonly derived: Derived;
   /** The remote state configuration. */
   readonly remoteState: RemoteState;
+  /** The services running Cloud Exchange (one, or one per HA node). */
+  readonly services: readonly CloudExchangeService[];
 
   constructor(scope: Construct, id: string, props: CloudExchangeStackProps) {
     super(scope, id);
     const env = props.environment;
+    const d = derive(env);
     this.environment = env;
-    this.derived = derive(env);
+    this.derived = d;
+    const allowDestroy = env.protection.allowDestroy;
+    const where = { accountId: env.accountId, region: env.region, partition: d.partition };
 
     new AwsProvider(this, "aws", {
       region: env.region,
@@ -52,5 +88,231 @@ export class CloudExchangeStack extends ReadableStack {
       region: env.state.region,
       kmsKeyArn: env.state.kmsKeyArn,
     });
+
+    const key = new EncryptionKey(this, "encryption-key", {
+      description: `Cloud Exchange ${env.name}: EFS, secrets, logs, alarm topic, ECS Exec sessions`,
+      alias: d.prefix,
+      ...where,
+      allowCloudWatchLogs: true,
+      allowCloudWatchAlarms: env.alarms.enabled,
+      allowDestroy,
+    });
+    const logs = new LogGroups(this, "logs", {
+      environmentName: env.name,
+      kmsKeyArn: key.keyArn,
+      retentionDays: env.logs.retentionDays,
+      executeCommandAudit: env.workload.enableExecuteCommand,
+    });
+
+    const ingress = env.ingress;
+    const albPorts = ingress.mode === "alb" ? listenerPorts(ingress.certificateArn) : [];
+    const network =
+      env.network.mode === "new"
+        ? new Network(this, "network", {
+            mode: "new",
+            prefix: d.prefix,
+            availabilityZones: env.availabilityZones,
+            vpcCidr: env.network.vpcCidr,
+            privateSubnetCidrs: d.subnetCidrs!.private,
+            publicSubnetCidrs: d.subnetCidrs!.public,
+            clientRules: d.albAllowedCidrs.map((cidr) => ({ cidr, ports: albPorts })),
+            flowLogs: env.network.flowLogs.enabled
+              ? { trafficType: env.network.flowLogs.trafficType, retentionDays: env.network.flowLogs.retentionDays, kmsKeyArn: key.keyArn }
+              : undefined,
+            s3GatewayEndpoint: env.network.s3GatewayEndpoint,
+            ...where,
+          })
+        : new Network(this, "network", {
+            mode: "existing",
+            availabilityZones: env.availabilityZones,
+            vpcId: env.network.vpcId,
+            vpcCidr: env.network.vpcCidr,
+            privateSubnetIds: env.network.privateSubnetIds,
+          });
+
+    const uiAccess: UiAccess =
+      ingress.mode === "alb"
+        ? { kind: "alb", clientCidrs: d.albAllowedCidrs, listenerPorts: albPorts }
+        : ingress.mode === "existing-target-group"
+          ? { kind: "external", sourceSecurityGroupId: ingress.sourceSecurityGroupId, sourceCidrs: ingress.sourceCidrs }
+          : { kind: "none" };
+    const securityGroups = new SecurityGroups(this, "security-groups", {
+      prefix: d.prefix,
+      vpcId: network.vpcId,
+      uiAccess,
+      proxy: env.proxy ? { ports: proxyPorts(env.proxy), cidrs: env.proxy.egressCidrs ?? [d.vpcCidr] } : undefined,
+      peerPorts: env.variant === "ha" ? HA_PEER_PORTS : undefined,
+      extraEgress: env.egressRules,
+    });
+
+    const topology = env.variant === "ha" ? haTopology(d.haNamespace) : undefined;
+    const secrets = new CloudExchangeSecrets(
+      this,
+      "secrets",
+      env.secrets.mode === "generate"
+        ? {
+            mode: "generate",
+            namePrefix: `ce/${env.name}`,
+            kmsKeyArn: key.keyArn,
+            recoveryWindowDays: env.secrets.recoveryWindowDays,
+            topology: topology?.connections ?? { mongoHosts: ["localhost:27017"], rabbitmqHosts: ["localhost"] },
+            allowDestroy,
+          }
+        : { ...env.secrets, mode: "existing" },
+    );
+
+    const storage = new FileSystem(this, "storage", {
+      prefix: d.prefix,
+      kmsKeyArn: key.keyArn,
+      throughputMode: env.storage.throughputMode,
+      subnets: network.privateSubnets,
+      securityGroupId: securityGroups.fileSystemSecurityGroup.id,
+      accessPoints: accessPointsFor(d.nodeCount),
+      allowDestroy,
+    });
+
+    const images = env.images;
+    const extraSecretArns = [
+      env.caCertificateSecretArn,
+      env.proxy?.urlsSecretArn,
+      images.registryCredentialsSecretArn,
+    ].filter((arn): arn is string => arn !== undefined);
+    const ecrRepositories = [...new Set([images.core, images.ui, images.mongodb, images.rabbitmq].map(ecrRepositoryArn))]
+      .filter((arn): arn is string => arn !== undefined)
+      .sort();
+    const roles = new TaskRoles(this, "iam", {
+      prefix: d.prefix,
+      ...where,
+      existingExecutionRoleArn: env.iam.executionRoleArn,
+      existingTaskRoleArn: env.iam.taskRoleArn,
+      execution: {
+        ecrRepositoryArns: ecrRepositories,
+        logGroupArn: logs.containers.arn,
+        secretArns: [...secrets.secretArns, ...extraSecretArns],
+        kmsKeyArns: secrets.kmsKeyArns,
+      },
+      task: {
+        fileSystemArn: storage.fileSystemArn,
+        execute: logs.executeCommand ? { kmsKeyArn: key.keyArn, logGroupArn: logs.executeCommand.arn } : undefined,
+      },
+    });
+    storage.allowOnlyClient(roles.taskRoleArn);
+
+    const cluster = env.cluster.existingClusterName
+      ? new Cluster(this, "cluster", { mode: "existing", name: env.cluster.existingClusterName, ...where })
+      : new Cluster(this, "cluster", {
+          mode: "new",
+          name: d.prefix,
+          executeCommand: logs.executeCommand ? { kmsKeyArn: key.keyArn, logGroupName: logs.executeCommand.name } : undefined,
+        });
+
+    const loadBalancer =
+      ingress.mode === "alb"
+        ? new LoadBalancer(this, "ingress", {
+            prefix: d.prefix,
+            ...where,
+            vpcId: network.vpcId,
+            subnetIds: network.privateSubnets.map((s) => s.subnetId),
+            securityGroupId: securityGroups.loadBalancerSecurityGroup!.id,
+            certificateArn: ingress.certificateArn,
+            sslPolicy: d.albSslPolicy,
+            deletionProtection: ingress.deletionProtection && !allowDestroy,
+            idleTimeoutSeconds: ingress.idleTimeoutSeconds,
+            accessLogRetentionDays: ingress.accessLogRetentionDays,
+            allowDestroy,
+          })
+        : undefined;
+    const targetGroupArn = loadBalancer?.targetGroup.arn ?? (ingress.mode === "existing-target-group" ? ingress.targetGroupArn : undefined);
+
+    const spec: CloudExchangeTaskSpec = {
+      images: { core: imageUri(images.core), ui: imageUri(images.ui), mongodb: imageUri(images.mongodb), rabbitmq: imageUri(images.rabbitmq) },
+      repositoryCredentialsArn: images.registryCredentialsSecretArn,
+      task: d.task,
+      rabbitmqAvailableStorageBytes: d.rabbitmqAvailableStorageBytes,
+      tlsVersion: env.tlsVersion,
+      application: env.application,
+      proxy: env.proxy
+        ? { httpUrl: env.proxy.httpUrl, httpsUrl: env.proxy.httpsUrl, urlsSecretArn: env.proxy.urlsSecretArn, noProxy: env.proxy.noProxy }
+        : undefined,
+      caCertificateSecretArn: env.caCertificateSecretArn,
+      secrets: {
+        jwtSecret: secrets.jwtSecretArn,
+        maintenancePassword: secrets.maintenance("MAINTENANCE_PASSWORD"),
+        mongoConnectionString: secrets.maintenance("MONGO_CONNECTION_STRING"),
+        rabbitmqConnectionString: secrets.maintenance("RABBITMQ_CONNECTION_STRING"),
+        rabbitmqCookie: secrets.cluster("RABBITMQ_COOKIE"),
+        mongoReplicaKey: secrets.cluster("MONGO_REPLICA_KEY"),
+      },
+      log: { group: logs.containers.name, region: env.region, streamPrefix: env.name },
+    };
+    const workloadCommon = {
+      prefix: d.prefix,
+      spec,
+      fileSystem: storage,
+      executionRoleArn: roles.executionRoleArn,
+      taskRoleArn: roles.taskRoleArn,
+      clusterArn: cluster.clusterArn,
+      securityGroupIds: [securityGroups.taskSecurityGroup.id],
+      platformVersion: env.workload.platformVersion,
+      enableExecuteCommand: env.workload.enableExecuteCommand,
+      targetGroupArn,
+      dependsOn: [...storage.mountTargets, ...(loadBalancer?.listeners ?? [])],
+    };
+
+    let ha: HaCluster | undefined;
+    if (env.variant === "ha") {
+      ha = new HaCluster(this, "ha", {
+        ...workloadCommon,
+        namespace: d.haNamespace,
+        vpcId: network.vpcId,
+        subnets: network.privateSubnets,
+        mirrorQueues: env.ha.mirrorRabbitmqQueues,
+      });
+      this.services = ha.services;
+    } else {
+      const workload = new StandaloneWorkload(this, "workload", {
+        ...workloadCommon,
+        subnetIds: network.privateSubnets.map((s) => s.subnetId),
+      });
+      this.services = [workload.service];
+    }
+
+    if (env.alarms.enabled) {
+      new Alarms(this, "alarms", {
+        prefix: d.prefix,
+        ...where,
+        kmsKeyArn: key.keyArn,
+        emails: env.alarms.emails,
+        clusterName: cluster.clusterName,
+        services: this.services.map((s, i) => ({ label: ha ? `node-${i + 1}` : "service", serviceName: s.service.name })),
+        cpuUtilizationPercent: env.alarms.cpuUtilizationPercent,
+        memoryUtilizationPercent: env.alarms.memoryUtilizationPercent,
+        evaluationPeriods: env.alarms.evaluationPeriods,
+        loadBalancer: loadBalancer
+          ? { targetGroupArnSuffix: loadBalancer.targetGroup.arnSuffix, loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix }
+          : undefined,
+        replicaSet: ha ? { logGroupName: logs.containers.name } : undefined,
+      });
+    }
+
+    const output = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description });
+    if (loadBalancer) {
+      output("load-balancer-dns-name", loadBalancer.loadBalancer.dnsName, "DNS name of the internal load balancer");
+      output(
+        "ui-url",
+        `${ingress.mode === "alb" && ingress.certificateArn ? "https" : "http"}://${loadBalancer.loadBalancer.dnsName}`,
+        "Where users reach the Cloud Exchange UI (point your DNS name here when the certificate is for another name)",
+      );
+    }
+    output("cluster-name", cluster.clusterName, "ECS cluster of the services");
+    output("service-names", this.services.map((s) => s.service.name), "ECS services running Cloud Exchange");
+    output("file-system-id", storage.fileSystemId, "EFS file system holding all Cloud Exchange data");
+    output("log-group-name", logs.containers.name, "CloudWatch log group of the containers");
+    output(
+      "secret-arns",
+      { jwt_secret: secrets.jwtSecretArn, maintenance: secrets.maintenanceSecretArn, cluster: secrets.clusterSecretArn },
+      "Secrets Manager ARNs (never the values)",
+    );
+    if (ha) output("node-hostnames", ha.hostnames, "DNS names of the HA nodes in the Cloud Map namespace");
   }
 }

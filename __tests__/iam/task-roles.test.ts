@@ -1,0 +1,92 @@
+/** The task roles: exactly the permissions Cloud Exchange needs, or existing roles. */
+import { baseEnvironment, withExistingSecrets } from "../support/fixtures";
+import { onlyResource, policyOf, ref, resourceNamed, synthEnvironment } from "../support/synth";
+
+const secretRef = (name: string) => ref("aws_secretsmanager_secret", `secrets_${name}`, "arn");
+
+describe("task roles", () => {
+  const stack = synthEnvironment(baseEnvironment());
+
+  it("trust only ECS tasks of this account and region", () => {
+    for (const role of ["iam_execution-role", "iam_task-role"]) {
+      expect(policyOf(resourceNamed(stack, "aws_iam_role", role).assume_role_policy).Statement).toEqual([
+        {
+          Effect: "Allow",
+          Principal: { Service: "ecs-tasks.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: {
+            StringEquals: { "aws:SourceAccount": "210987654321" },
+            ArnLike: { "aws:SourceArn": "arn:aws:ecs:eu-west-1:210987654321:*" },
+          },
+        },
+      ]);
+    }
+  });
+
+  it("let the execution role pull the images, write logs and read exactly these secrets", () => {
+    const statements = policyOf(resourceNamed(stack, "aws_iam_role_policy", "iam_execution-role-policy").policy).Statement;
+    expect(statements).toEqual([
+      { Sid: "GetEcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+      {
+        Sid: "PullImages",
+        Effect: "Allow",
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+        Resource: ["core5", "mongodb", "rabbitmq", "ui5"].map((r) => `arn:aws:ecr:us-east-1:709825985650:repository/netskope/${r}`),
+      },
+      {
+        Sid: "WriteContainerLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${ref("aws_cloudwatch_log_group", "logs_containers", "arn")}:log-stream:*`,
+      },
+      { Sid: "ReadTaskSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [secretRef("jwt-secret"), secretRef("maintenance"), secretRef("cluster")] },
+      { Sid: "DecryptTaskSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: [ref("aws_kms_key", "encryption-key_key", "arn")] },
+    ]);
+  });
+
+  it("let the task role use this file system and ECS Exec, nothing else", () => {
+    const statements = policyOf(resourceNamed(stack, "aws_iam_role_policy", "iam_task-role-policy").policy).Statement;
+    expect(statements.map((s) => s.Sid)).toEqual([
+      "MountAndWriteTheFileSystem",
+      "OpenEcsExecChannels",
+      "FindTheExecAuditLogGroup",
+      "WriteExecAuditLogs",
+      "DecryptExecSessions",
+    ]);
+    expect(statements[0]).toMatchObject({ Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], Resource: ref("aws_efs_file_system", "storage_file-system", "arn") });
+    expect(statements[3].Resource).toBe(`${ref("aws_cloudwatch_log_group", "logs_execute-command", "arn")}:*`);
+  });
+
+  it("drop the ECS Exec permissions when ECS Exec is off", () => {
+    const off = synthEnvironment(baseEnvironment({ workload: { enableExecuteCommand: false } }));
+    const statements = policyOf(resourceNamed(off, "aws_iam_role_policy", "iam_task-role-policy").policy).Statement;
+    expect(statements.map((s) => s.Sid)).toEqual(["MountAndWriteTheFileSystem"]);
+    expect(onlyResource(off, "aws_ecs_service").enable_execute_command).toBe(false);
+  });
+
+  it("read the proxy, CA and registry secrets when configured, and decrypt with an existing secrets key", () => {
+    const arn = (n: string) => `arn:aws:secretsmanager:eu-west-1:210987654321:secret:${n}-AbCdEf`;
+    const kms = "arn:aws:kms:eu-west-1:210987654321:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+    const input = withExistingSecrets(
+      baseEnvironment({
+        proxy: { urlsSecretArn: arn("proxy"), ports: [3128] },
+        caCertificateSecretArn: arn("ca"),
+        images: { registryCredentialsSecretArn: arn("dockerhub"), core: { repository: "netskopetechnicalalliances/cloudexchange", tag: "core5-5.0.1" } },
+      }),
+    );
+    (input.secrets as Record<string, unknown>).kmsKeyArn = kms;
+    const statements = policyOf(resourceNamed(synthEnvironment(input), "aws_iam_role_policy", "iam_execution-role-policy").policy).Statement;
+    const secrets = statements.find((s) => s.Sid === "ReadTaskSecrets")!.Resource;
+    expect(secrets).toEqual(expect.arrayContaining([arn("proxy"), arn("ca"), arn("dockerhub")]));
+    expect(statements.find((s) => s.Sid === "DecryptTaskSecrets")!.Resource).toEqual([kms]);
+    expect(statements.find((s) => s.Sid === "PullImages")!.Resource).not.toContainEqual(expect.stringContaining("core5"));
+  });
+
+  it("are not created when existing roles are given, and the task uses those", () => {
+    const execution = "arn:aws:iam::210987654321:role/ce-exec";
+    const task = "arn:aws:iam::210987654321:role/ce-task";
+    const existing = synthEnvironment(baseEnvironment({ iam: { executionRoleArn: execution, taskRoleArn: task } }));
+    expect(Object.keys(existing.resource?.aws_iam_role ?? {}).filter((n) => n.startsWith("iam_"))).toEqual([]);
+    expect(onlyResource(existing, "aws_ecs_task_definition")).toMatchObject({ execution_role_arn: execution, task_role_arn: task });
+  });
+});

@@ -1,0 +1,110 @@
+/** The internal ALB: HTTPS with a TLS 1.3 policy and a redirect, hardened and logged; or plain HTTP; or none. */
+import { EnvironmentInput } from "../../modules/config";
+import { baseEnvironment, CERTIFICATE_ARN, EXISTING_NETWORK, TARGET_GROUP_ARN } from "../support/fixtures";
+import { onlyResource, policyOf, ref, resourceNamed, resourcesOf, synthEnvironment } from "../support/synth";
+
+const lb = (attr: string) => ref("aws_lb", "ingress_load-balancer", attr);
+const tg = (attr: string) => ref("aws_lb_target_group", "ingress_target-group", attr);
+
+describe("load balancer with a certificate", () => {
+  const stack = synthEnvironment(baseEnvironment({ ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN } }));
+
+  it("is internal, protected, drops invalid headers and logs access", () => {
+    expect(onlyResource(stack, "aws_lb")).toMatchObject({
+      name: "ce-test",
+      internal: true,
+      load_balancer_type: "application",
+      enable_deletion_protection: true,
+      drop_invalid_header_fields: true,
+      desync_mitigation_mode: "defensive",
+      idle_timeout: 300,
+      security_groups: [ref("aws_security_group", "security-groups_load-balancer", "id")],
+      access_logs: { bucket: ref("aws_s3_bucket", "ingress_access-log-bucket_bucket", "bucket"), prefix: "alb", enabled: true },
+      depends_on: ["aws_s3_bucket_policy.ingress_access-log-bucket_policy"],
+    });
+  });
+
+  it("serves HTTPS with a TLS 1.3 policy and redirects HTTP to it", () => {
+    expect(resourceNamed(stack, "aws_lb_listener", "ingress_https-listener")).toMatchObject({
+      load_balancer_arn: lb("arn"),
+      port: 443,
+      protocol: "HTTPS",
+      ssl_policy: "ELBSecurityPolicy-TLS13-1-3-2021-06",
+      certificate_arn: CERTIFICATE_ARN,
+      default_action: [{ type: "forward", target_group_arn: tg("arn") }],
+    });
+    expect(resourceNamed(stack, "aws_lb_listener", "ingress_http-listener")).toMatchObject({
+      port: 80,
+      protocol: "HTTP",
+      default_action: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", status_code: "HTTP_301" } }],
+    });
+  });
+
+  it("uses the TLS 1.2+1.3 policy when the UI allows TLS 1.2", () => {
+    const twelve = synthEnvironment(baseEnvironment({ tlsVersion: "TLSv1.2 TLSv1.3", ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN } }));
+    expect(resourceNamed(twelve, "aws_lb_listener", "ingress_https-listener").ssl_policy).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
+  });
+
+  it("health-checks the UI on port 3000 as the template does", () => {
+    expect(onlyResource(stack, "aws_lb_target_group")).toMatchObject({
+      name: "ce-test-ui",
+      port: 3000,
+      protocol: "HTTP",
+      target_type: "ip",
+      deregistration_delay: "30",
+      health_check: { enabled: true, path: "/", matcher: "200", interval: 30, timeout: 10, healthy_threshold: 2, unhealthy_threshold: 3 },
+    });
+  });
+
+  it("logs to a hardened bucket that logs to a second hardened bucket", () => {
+    const buckets = Object.fromEntries(resourcesOf(stack, "aws_s3_bucket").map(([name, b]) => [name, b]));
+    expect(buckets["ingress_access-log-bucket_bucket"]).toMatchObject({ bucket: "ce-test-alb-logs-210987654321-eu-west-1", force_destroy: false, lifecycle: { prevent_destroy: true } });
+    expect(buckets["ingress_server-access-log-bucket_bucket"]).toMatchObject({ bucket: "ce-test-access-logs-210987654321-eu-west-1", lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(stack, "aws_s3_bucket_logging")).toMatchObject({
+      bucket: ref("aws_s3_bucket", "ingress_access-log-bucket_bucket", "id"),
+      target_bucket: ref("aws_s3_bucket", "ingress_server-access-log-bucket_bucket", "bucket"),
+    });
+    for (const type of ["aws_s3_bucket_public_access_block", "aws_s3_bucket_versioning", "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_policy", "aws_s3_bucket_ownership_controls"]) {
+      expect({ type, count: resourcesOf(stack, type).length }).toEqual({ type, count: 2 });
+    }
+    for (const [, sse] of resourcesOf(stack, "aws_s3_bucket_server_side_encryption_configuration")) {
+      expect(sse.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("AES256");
+    }
+    for (const [, lifecycle] of resourcesOf(stack, "aws_s3_bucket_lifecycle_configuration")) {
+      expect(lifecycle.rule).toContainEqual(expect.objectContaining({ id: "expire-current-objects", expiration: [{ days: 365 }] }));
+    }
+  });
+
+  it("lets only Elastic Load Balancing write the access logs, only under its prefix", () => {
+    const policy = policyOf(resourceNamed(stack, "aws_s3_bucket_policy", "ingress_access-log-bucket_policy").policy);
+    const bucket = ref("aws_s3_bucket", "ingress_access-log-bucket_bucket", "arn");
+    expect(policy.Statement.slice(1)).toEqual([
+      { Sid: "ElbAccountDeliversAccessLogs", Effect: "Allow", Principal: { AWS: "arn:aws:iam::156460612806:root" }, Action: "s3:PutObject", Resource: `${bucket}/alb/AWSLogs/210987654321/*` },
+      { Sid: "ElbServiceDeliversAccessLogs", Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: `${bucket}/alb/AWSLogs/210987654321/*` },
+    ]);
+  });
+
+  it("drops deletion protection only when the environment allows destroying it", () => {
+    const open = synthEnvironment(baseEnvironment({ protection: { allowDestroy: true } }));
+    expect(onlyResource(open, "aws_lb").enable_deletion_protection).toBe(false);
+    expect(resourcesOf(open, "aws_s3_bucket").every(([, b]) => b.lifecycle === undefined)).toBe(true);
+  });
+});
+
+describe("load balancer without a certificate", () => {
+  const stack = synthEnvironment(baseEnvironment({ network: { ...EXISTING_NETWORK, privateSubnetIds: [...EXISTING_NETWORK.privateSubnetIds] } }));
+
+  it("serves plain HTTP on 80 only", () => {
+    expect(resourcesOf(stack, "aws_lb_listener").map(([, l]) => [l.port, l.protocol, l.default_action[0].type])).toEqual([[80, "HTTP", "forward"]]);
+  });
+});
+
+describe("without a new load balancer", () => {
+  it.each<[string, EnvironmentInput["ingress"]]>([
+    ["existing target group", { mode: "existing-target-group", targetGroupArn: TARGET_GROUP_ARN, sourceCidrs: ["172.16.1.0/24"] }],
+    ["none", { mode: "none" }],
+  ])("%s: creates no ALB, target group, listener or log bucket", (_label, ingress) => {
+    const stack = synthEnvironment(baseEnvironment({ ingress }));
+    for (const type of ["aws_lb", "aws_lb_target_group", "aws_lb_listener", "aws_s3_bucket"]) expect(stack.resource?.[type]).toBeUndefined();
+  });
+});

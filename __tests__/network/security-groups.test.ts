@@ -1,0 +1,92 @@
+/** Security groups: the UI port only from the ALB, NFS only from the tasks, every rule described. */
+import { baseEnvironment, CERTIFICATE_ARN, secretArn, TARGET_GROUP_ARN } from "../support/fixtures";
+import { ref, resourcesOf, StackJson, synthEnvironment } from "../support/synth";
+
+const sg = (name: string) => ref("aws_security_group", `security-groups_${name}`, "id");
+
+/** Rules as [direction, group, port range, peer] tuples. */
+function rules(stack: StackJson): string[] {
+  const describe = (direction: string) => ([, r]: [string, any]) =>
+    `${direction} ${r.security_group_id} ${r.from_port}-${r.to_port} ${r.cidr_ipv4 ?? r.referenced_security_group_id}`;
+  return [
+    ...resourcesOf(stack, "aws_vpc_security_group_ingress_rule").map(describe("in")),
+    ...resourcesOf(stack, "aws_vpc_security_group_egress_rule").map(describe("out")),
+  ].sort();
+}
+
+describe("security groups with a new ALB and a certificate", () => {
+  const stack = synthEnvironment(baseEnvironment({ ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN, allowedCidrs: ["10.1.0.0/16"] } }));
+
+  it("open exactly the documented paths", () => {
+    expect(rules(stack)).toEqual(
+      [
+        `in ${sg("load-balancer")} 443-443 10.1.0.0/16`,
+        `in ${sg("load-balancer")} 80-80 10.1.0.0/16`,
+        `out ${sg("load-balancer")} 3000-3000 ${sg("tasks")}`,
+        `in ${sg("tasks")} 3000-3000 ${sg("load-balancer")}`,
+        `out ${sg("tasks")} 443-443 0.0.0.0/0`,
+        `out ${sg("tasks")} 80-80 0.0.0.0/0`,
+        `out ${sg("tasks")} 2049-2049 ${sg("file-system")}`,
+        `in ${sg("file-system")} 2049-2049 ${sg("tasks")}`,
+      ].sort(),
+    );
+  });
+
+  it("describe every rule and every group", () => {
+    for (const type of ["aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_security_group"]) {
+      for (const [name, rule] of resourcesOf(stack, type)) expect({ name, description: rule.description }).toEqual({ name, description: expect.stringMatching(/\w{3,}/) });
+    }
+  });
+
+  it("keep the groups free of inline rules", () => {
+    for (const [, group] of resourcesOf(stack, "aws_security_group")) {
+      expect(group.ingress).toBeUndefined();
+      expect(group.egress).toBeUndefined();
+    }
+  });
+});
+
+describe("security groups in other ingress modes", () => {
+  it("open only port 80 to clients without a certificate", () => {
+    const stack = synthEnvironment(baseEnvironment());
+    const albIn = rules(stack).filter((r) => r.startsWith(`in ${sg("load-balancer")}`));
+    expect(albIn).toEqual([`in ${sg("load-balancer")} 80-80 172.16.0.0/16`]);
+  });
+
+  it("accept the UI port from an existing load balancer's group or networks only", () => {
+    const stack = synthEnvironment(
+      baseEnvironment({
+        ingress: { mode: "existing-target-group", targetGroupArn: TARGET_GROUP_ARN, sourceSecurityGroupId: "sg-0123456789abcdef0", sourceCidrs: ["172.16.9.0/24"] },
+      }),
+    );
+    expect(rules(stack).filter((r) => r.startsWith(`in ${sg("tasks")}`))).toEqual([
+      `in ${sg("tasks")} 3000-3000 172.16.9.0/24`,
+      `in ${sg("tasks")} 3000-3000 sg-0123456789abcdef0`,
+    ]);
+    expect(stack.resource?.aws_security_group?.["security-groups_load-balancer"]).toBeUndefined();
+  });
+
+  it("accept nothing inbound without a load balancer", () => {
+    const stack = synthEnvironment(baseEnvironment({ ingress: { mode: "none" } }));
+    expect(rules(stack).filter((r) => r.startsWith(`in ${sg("tasks")}`))).toEqual([]);
+  });
+
+  it("send HTTP through the proxy instead of to anywhere when one is set", () => {
+    const stack = synthEnvironment(baseEnvironment({ proxy: { httpUrl: "http://proxy.corp:3128", httpsUrl: "http://proxy.corp:3128", egressCidrs: ["10.50.0.0/24"] } }));
+    const out = rules(stack).filter((r) => r.startsWith(`out ${sg("tasks")}`));
+    expect(out).toContain(`out ${sg("tasks")} 3128-3128 10.50.0.0/24`);
+    expect(out).not.toContain(`out ${sg("tasks")} 80-80 0.0.0.0/0`);
+    expect(out).toContain(`out ${sg("tasks")} 443-443 0.0.0.0/0`);
+  });
+
+  it("take proxy ports from the environment when the URLs are secret", () => {
+    const stack = synthEnvironment(baseEnvironment({ proxy: { urlsSecretArn: secretArn("proxy"), ports: [8080] } }));
+    expect(rules(stack)).toContain(`out ${sg("tasks")} 8080-8080 172.16.0.0/16`);
+  });
+
+  it("add the environment's extra outbound rules with their descriptions", () => {
+    const stack = synthEnvironment(baseEnvironment({ egressRules: [{ port: 6514, cidr: "10.7.0.0/24", description: "Syslog TLS to the SIEM" }] }));
+    const [[, rule]] = resourcesOf(stack, "aws_vpc_security_group_egress_rule").filter(([name]) => name.includes("extra"));
+    expect(rule).toMatchObject({ from_port: 6514, to_port: 6514, cidr_ipv4: "10.7.0.0/24", description: "Syslog TLS to the SIEM", security_group_id: sg("tasks") });
+  });
+});

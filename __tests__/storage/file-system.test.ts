@@ -1,0 +1,94 @@
+/** EFS: encrypted, backed up, one mount target per private subnet, owner-fixed access points, TLS + IAM only. */
+import { baseEnvironment } from "../support/fixtures";
+import { onlyResource, policyOf, ref, resourcesOf, synthEnvironment } from "../support/synth";
+
+const fs = (attr: string) => ref("aws_efs_file_system", "storage_file-system", attr);
+
+describe("the file system", () => {
+  const stack = synthEnvironment(baseEnvironment());
+
+  it("is KMS-encrypted with elastic throughput and protected from destruction", () => {
+    expect(onlyResource(stack, "aws_efs_file_system")).toMatchObject({
+      encrypted: true,
+      kms_key_id: ref("aws_kms_key", "encryption-key_key", "arn"),
+      throughput_mode: "elastic",
+      performance_mode: "generalPurpose",
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+
+  it("can use bursting throughput", () => {
+    const bursting = synthEnvironment(baseEnvironment({ storage: { throughputMode: "bursting" } }));
+    expect(onlyResource(bursting, "aws_efs_file_system").throughput_mode).toBe("bursting");
+  });
+
+  it("has its backup policy enabled", () => {
+    expect(onlyResource(stack, "aws_efs_backup_policy")).toEqual(expect.objectContaining({ file_system_id: fs("id"), backup_policy: { status: "ENABLED" } }));
+  });
+
+  it("has a mount target in each private subnet, behind the EFS security group", () => {
+    const targets = resourcesOf(stack, "aws_efs_mount_target").map(([, t]) => [t.subnet_id, t.security_groups]);
+    expect(targets).toEqual(
+      ["eu-west-1a", "eu-west-1b"].map((zone) => [
+        ref("aws_subnet", `network_new-vpc_private-subnet_${zone}`, "id"),
+        [ref("aws_security_group", "security-groups_file-system", "id")],
+      ]),
+    );
+  });
+
+  it("exposes each data path through an access point owned by uid/gid 1001", () => {
+    const points = Object.fromEntries(
+      resourcesOf(stack, "aws_efs_access_point").map(([name, p]) => [name.replace("storage_access-point_", ""), p]),
+    );
+    expect(Object.fromEntries(Object.entries(points).map(([k, p]) => [k, p.root_directory.path]))).toEqual({
+      "custom-plugins": "/data/custom_plugins",
+      "mongo-data": "/data/mongo-data/data/db",
+      "rabbitmq-data": "/data/rabbitmq-data",
+      repos: "/data/repos",
+      "ssl-certs": "/data/ssl_certs",
+    });
+    for (const point of Object.values(points)) {
+      expect(point).toMatchObject({
+        file_system_id: fs("id"),
+        posix_user: { uid: 1001, gid: 1001 },
+        root_directory: { creation_info: { owner_uid: 1001, owner_gid: 1001, permissions: "0750" } },
+      });
+    }
+  });
+
+  it("lets only the task role mount and write, over TLS, through mount targets", () => {
+    const policy = policyOf(onlyResource(stack, "aws_efs_file_system_policy").policy);
+    expect(policy.Statement).toEqual([
+      {
+        Sid: "TaskRoleMountsOverTlsThroughMountTargets",
+        Effect: "Allow",
+        Principal: { AWS: ref("aws_iam_role", "iam_task-role", "arn") },
+        Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        Resource: fs("arn"),
+        Condition: { Bool: { "aws:SecureTransport": "true", "elasticfilesystem:AccessedViaMountTarget": "true" } },
+      },
+      expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+    ]);
+  });
+
+  it("names an existing task role in its policy when one is given", () => {
+    const role = "arn:aws:iam::210987654321:role/ce-existing-task";
+    const existing = synthEnvironment(baseEnvironment({ iam: { taskRoleArn: role } }));
+    expect(policyOf(onlyResource(existing, "aws_efs_file_system_policy").policy).Statement[0].Principal).toEqual({ AWS: role });
+  });
+
+  it("is mounted by the task with transit encryption and IAM authorization on every EFS volume", () => {
+    const volumes = onlyResource(stack, "aws_ecs_task_definition").volume;
+    const efs = volumes.filter((v: any) => v.efs_volume_configuration);
+    expect(efs.map((v: any) => v.name).sort()).toEqual(["custom_plugins", "mongo-data", "rabbitmq-data", "repos", "ssl_certs"]);
+    for (const volume of efs) {
+      expect(volume.efs_volume_configuration).toMatchObject({
+        file_system_id: fs("id"),
+        transit_encryption: "ENABLED",
+        authorization_config: { iam: "ENABLED", access_point_id: expect.stringMatching(/^\$\{aws_efs_access_point\.storage_access-point_/) },
+      });
+    }
+    const mongo = efs.find((v: any) => v.name === "mongo-data");
+    expect(mongo.efs_volume_configuration.authorization_config.access_point_id).toBe(ref("aws_efs_access_point", "storage_access-point_mongo-data", "id"));
+  });
+});

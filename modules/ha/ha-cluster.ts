@@ -1,0 +1,149 @@
+/**
+ * The three-node HA variant on Fargate. Each node is its own ECS service
+ * (one task, pinned to one zone's private subnet) running the full CE task,
+ * with a stable DNS name from a Cloud Map private namespace, because task IPs
+ * change on every restart. MongoDB forms the replica set `mongo_replica_set`
+ * across the nodes (keyfile auth, members addressed by DNS name), RabbitMQ a
+ * cluster (shared Erlang cookie, node names rabbit@<node DNS name>), exactly
+ * as CE's own HA setup does on VMs (see docs/ha.md).
+ *
+ * The services are chained with depends_on and wait for a steady state, so
+ * Terraform creates and upgrades them one after another: an image change
+ * never takes more than one member down at once.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/service-discovery-private-dns-namespace";
+import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
+import { Construct } from "constructs";
+import { PrivateSubnet } from "../network/network";
+import { PeerPort } from "../network/security-groups";
+import { ConnectionTopology } from "../secrets/cloud-exchange-secrets";
+import { HaNodeSpec, PORTS } from "../workload/container-definitions";
+import { CloudExchangeService } from "../workload/service";
+import { accessPointIdsFor, WorkloadProps } from "../workload/standalone-workload";
+import { CloudExchangeTaskDefinition } from "../workload/task-definition";
+
+/** CE's replica-set name (ta_cloud_exchange `replica_set`, `setup`). */
+export const REPLICA_SET_NAME = "mongo_replica_set";
+/** Number of nodes. */
+export const NODE_COUNT = 3;
+/** RabbitMQ ports between nodes besides AMQP and management: epmd, distribution, CLI tools. */
+export const RABBITMQ_CLUSTER_PORTS = [4369, 25672, 35672] as const;
+/** Where replica-set-init mounts the shared HA directory. */
+export const HA_SHARED_PATH = "/opt/cloud-exchange/ha-shared";
+
+/** The ports CE's HA nodes use among themselves (ta_cloud_exchange `setup`, check_for_ha_ports). */
+export const HA_PEER_PORTS: readonly PeerPort[] = [
+  { from: PORTS.mongodb, to: PORTS.mongodb, description: "MongoDB replica set" },
+  { from: 4369, to: 4369, description: "RabbitMQ epmd" },
+  { from: PORTS.amqp, to: PORTS.amqp, description: "RabbitMQ AMQP" },
+  { from: PORTS.rabbitmqManagement, to: PORTS.rabbitmqManagement, description: "RabbitMQ management" },
+  { from: 25672, to: 25672, description: "RabbitMQ inter-node distribution" },
+  { from: 35672, to: 35682, description: "RabbitMQ CLI tools" },
+];
+
+/** DNS names of the nodes and the connection strings' hosts. */
+export function haTopology(namespace: string): { hostnames: string[]; connections: ConnectionTopology } {
+  const hostnames = Array.from({ length: NODE_COUNT }, (_, i) => `node-${i + 1}.${namespace}`);
+  return {
+    hostnames,
+    connections: {
+      mongoHosts: hostnames.map((h) => `${h}:${PORTS.mongodb}`),
+      replicaSet: REPLICA_SET_NAME,
+      rabbitmqHosts: hostnames,
+    },
+  };
+}
+
+/** The replica-set-init script run by every node. */
+export function replicaSetInitScript(): string {
+  return readFileSync(join(__dirname, "scripts", "replica-set-init.sh"), "utf8");
+}
+
+/** Props of {@link HaCluster}. */
+export interface HaClusterProps extends WorkloadProps {
+  /** Cloud Map private DNS namespace, e.g. `prod.cloudexchange.internal`. */
+  readonly namespace: string;
+  /** VPC of the namespace. */
+  readonly vpcId: string;
+  /** Private subnets, one per zone; node N runs in subnet N. */
+  readonly subnets: readonly PrivateSubnet[];
+  /** Apply CE 5.0's classic mirrored-queue policy. */
+  readonly mirrorQueues: boolean;
+}
+
+/** The HA nodes. */
+export class HaCluster extends Construct {
+  /** The Cloud Map namespace. */
+  readonly namespace: ServiceDiscoveryPrivateDnsNamespace;
+  /** Node DNS names, in node order. */
+  readonly hostnames: readonly string[];
+  /** Node services, in node order (each depends on the previous one). */
+  readonly services: readonly CloudExchangeService[];
+  /** Node task definitions, in node order. */
+  readonly taskDefinitions: readonly CloudExchangeTaskDefinition[];
+
+  constructor(scope: Construct, id: string, props: HaClusterProps) {
+    super(scope, id);
+    if (props.subnets.length !== NODE_COUNT) throw new Error(`the HA variant needs ${NODE_COUNT} subnets, got ${props.subnets.length}`);
+    const topology = haTopology(props.namespace);
+    this.hostnames = topology.hostnames;
+    this.namespace = new ServiceDiscoveryPrivateDnsNamespace(this, "namespace", {
+      name: props.namespace,
+      vpc: props.vpcId,
+      description: `Stable DNS names of the ${props.prefix} Cloud Exchange nodes`,
+    });
+    const script = replicaSetInitScript();
+    const services: CloudExchangeService[] = [];
+    const taskDefinitions: CloudExchangeTaskDefinition[] = [];
+    for (let n = 1; n <= NODE_COUNT; n++) {
+      const node = new Construct(this, `node-${n}`);
+      const discovery = new ServiceDiscoveryService(node, "discovery", {
+        name: `node-${n}`,
+        description: `Cloud Exchange node ${n}`,
+        dnsConfig: {
+          namespaceId: this.namespace.id,
+          routingPolicy: "MULTIVALUE",
+          dnsRecords: [{ type: "A", ttl: 10 }],
+        },
+        healthCheckCustomConfig: { failureThreshold: 1 },
+      });
+      const nodeSpec: HaNodeSpec = {
+        hostname: topology.hostnames[n - 1],
+        nodeHostnames: topology.hostnames,
+        seedHostname: topology.hostnames[0],
+        replicaSetName: REPLICA_SET_NAME,
+        mirrorQueues: props.mirrorQueues,
+        sharedPath: HA_SHARED_PATH,
+        rabbitmqClusterPorts: RABBITMQ_CLUSTER_PORTS,
+        replicaSetInitScript: script,
+      };
+      const taskDefinition = new CloudExchangeTaskDefinition(node, "task", {
+        family: `${props.prefix}-node-${n}`,
+        spec: { ...props.spec, node: nodeSpec },
+        volumes: { fileSystemId: props.fileSystem.fileSystemId, accessPointIds: accessPointIdsFor(props.fileSystem, n, true) },
+        executionRoleArn: props.executionRoleArn,
+        taskRoleArn: props.taskRoleArn,
+      });
+      const previous = services[services.length - 1];
+      const service = new CloudExchangeService(node, "service", {
+        name: `${props.prefix}-node-${n}`,
+        clusterArn: props.clusterArn,
+        taskDefinitionArn: taskDefinition.taskDefinition.arn,
+        subnetIds: [props.subnets[n - 1].subnetId],
+        securityGroupIds: props.securityGroupIds,
+        platformVersion: props.platformVersion,
+        enableExecuteCommand: props.enableExecuteCommand,
+        targetGroupArn: props.targetGroupArn,
+        serviceRegistryArn: discovery.arn,
+        waitForSteadyState: true,
+        dependsOn: [...props.dependsOn, ...(previous ? [previous.service] : [])],
+      });
+      taskDefinitions.push(taskDefinition);
+      services.push(service);
+    }
+    this.services = services;
+    this.taskDefinitions = taskDefinitions;
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The two roles of the Cloud Exchange tasks, least privilege:
+ * - the execution role (used by ECS to start the task): pull the images,
+ *   write the container logs, read exactly these secrets and decrypt them;
+ * - the task role (used by the containers): mount and write this EFS file
+ *   system, and open ECS Exec channels with audited, encrypted sessions.
+ * Or existing roles, for accounts where the deployer may not create roles.
+ */
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Construct } from "constructs";
+import { policyDocument, PolicyStatement, serviceTrustPolicy } from "./policy";
+
+/** Props of {@link TaskRoles}. */
+export interface TaskRolesProps {
+  /** Prefix of role names, `ce-<env>`. */
+  readonly prefix: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  /** Existing execution role; none is created when set. */
+  readonly existingExecutionRoleArn?: string;
+  /** Existing task role; none is created when set. */
+  readonly existingTaskRoleArn?: string;
+  /** What the execution role needs. */
+  readonly execution: {
+    /** ECR repositories the images come from (empty for other registries). */
+    readonly ecrRepositoryArns: readonly string[];
+    /** The container log group. */
+    readonly logGroupArn: string;
+    /** Secrets the containers receive, including private-registry credentials. */
+    readonly secretArns: readonly string[];
+    /** KMS keys of those secrets. */
+    readonly kmsKeyArns: readonly string[];
+  };
+  /** What the task role needs. */
+  readonly task: {
+    /** The EFS file system. */
+    readonly fileSystemArn: string;
+    /** ECS Exec: session encryption key and audit log group; undefined when ECS Exec is off. */
+    readonly execute?: { readonly kmsKeyArn: string; readonly logGroupArn: string };
+  };
+}
+
+/** The execution role's policy statements. */
+export function executionStatements(needs: TaskRolesProps["execution"]): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  if (needs.ecrRepositoryArns.length > 0) {
+    statements.push(
+      // GetAuthorizationToken has no resource-level permissions.
+      { Sid: "GetEcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+      {
+        Sid: "PullImages",
+        Effect: "Allow",
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+        Resource: [...needs.ecrRepositoryArns],
+      },
+    );
+  }
+  statements.push({
+    Sid: "WriteContainerLogs",
+    Effect: "Allow",
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: `${needs.logGroupArn}:log-stream:*`,
+  });
+  if (needs.secretArns.length > 0) {
+    statements.push({ Sid: "ReadTaskSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...needs.secretArns] });
+  }
+  if (needs.kmsKeyArns.length > 0) {
+    statements.push({ Sid: "DecryptTaskSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: [...needs.kmsKeyArns] });
+  }
+  return statements;
+}
+
+/** The task role's policy statements. */
+export function taskStatements(needs: TaskRolesProps["task"], partition: string, region: string, accountId: string): PolicyStatement[] {
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "MountAndWriteTheFileSystem",
+      Effect: "Allow",
+      Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+      Resource: needs.fileSystemArn,
+    },
+  ];
+  if (needs.execute) {
+    statements.push(
+      {
+        // The SSM message channels have no resource-level permissions.
+        Sid: "OpenEcsExecChannels",
+        Effect: "Allow",
+        Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+        Resource: "*",
+      },
+      {
+        Sid: "FindTheExecAuditLogGroup",
+        Effect: "Allow",
+        Action: "logs:DescribeLogGroups",
+        Resource: `arn:${partition}:logs:${region}:${accountId}:log-group:*`,
+      },
+      {
+        Sid: "WriteExecAuditLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+        Resource: `${needs.execute.logGroupArn}:*`,
+      },
+      { Sid: "DecryptExecSessions", Effect: "Allow", Action: "kms:Decrypt", Resource: needs.execute.kmsKeyArn },
+    );
+  }
+  return statements;
+}
+
+/** The task execution role and the task role. */
+export class TaskRoles extends Construct {
+  /** ARN of the execution role. */
+  readonly executionRoleArn: string;
+  /** ARN of the task role. */
+  readonly taskRoleArn: string;
+  /** The created execution role, if any. */
+  readonly executionRole?: IamRole;
+  /** The created task role, if any. */
+  readonly taskRole?: IamRole;
+
+  constructor(scope: Construct, id: string, props: TaskRolesProps) {
+    super(scope, id);
+    const trust = serviceTrustPolicy(
+      "ecs-tasks.amazonaws.com",
+      props.accountId,
+      `arn:${props.partition}:ecs:${props.region}:${props.accountId}:*`,
+    );
+    if (props.existingExecutionRoleArn) {
+      this.executionRoleArn = props.existingExecutionRoleArn;
+    } else {
+      this.executionRole = new IamRole(this, "execution-role", {
+        name: `${props.prefix}-task-execution`,
+        description: `ECS starts the ${props.prefix} Cloud Exchange tasks with this role`,
+        assumeRolePolicy: trust,
+      });
+      new IamRolePolicy(this, "execution-role-policy", {
+        role: this.executionRole.id,
+        name: "start-cloud-exchange-tasks",
+        policy: policyDocument(executionStatements(props.execution)),
+      });
+      this.executionRoleArn = this.executionRole.arn;
+    }
+    if (props.existingTaskRoleArn) {
+      this.taskRoleArn = props.existingTaskRoleArn;
+    } else {
+      this.taskRole = new IamRole(this, "task-role", {
+        name: `${props.prefix}-task`,
+        description: `The ${props.prefix} Cloud Exchange containers run with this role`,
+        assumeRolePolicy: trust,
+      });
+      new IamRolePolicy(this, "task-role-policy", {
+        role: this.taskRole.id,
+        name: "cloud-exchange-containers",
+        policy: policyDocument(taskStatements(props.task, props.partition, props.region, props.accountId)),
+      });
+      this.taskRoleArn = this.taskRole.arn;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The EFS file system that holds all Cloud Exchange data: KMS-encrypted,
+ * backed up, reachable only through its mount targets, over TLS, by the
+ * task role, and only through access points that fix the POSIX owner.
+ */
+import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
+import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
+import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
+import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
+import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
+import { Construct } from "constructs";
+import { policyDocument } from "../iam/policy";
+import { PrivateSubnet } from "../network/network";
+import { protectFromDestroy } from "../protection";
+
+/** One directory of the file system, exposed through an access point. */
+export interface AccessPointSpec {
+  /** Stable key; part of the Terraform address, so never rename it. */
+  readonly key: string;
+  /** Root directory of the access point, created with the owner below. */
+  readonly path: string;
+  /** POSIX user and group every request through the access point runs as. Default 1001 (CE's containers). */
+  readonly uid?: number;
+  readonly gid?: number;
+  /** Permissions of the root directory when EFS creates it. Default "0750". */
+  readonly permissions?: string;
+}
+
+/** Props of {@link FileSystem}. */
+export interface FileSystemProps {
+  /** Prefix of names, `ce-<env>`. */
+  readonly prefix: string;
+  /** KMS key for encryption at rest. */
+  readonly kmsKeyArn: string;
+  /** EFS throughput mode. */
+  readonly throughputMode: "elastic" | "bursting";
+  /** One mount target per private subnet. */
+  readonly subnets: readonly PrivateSubnet[];
+  /** Security group of the mount targets. */
+  readonly securityGroupId: string;
+  /** The access points. */
+  readonly accessPoints: readonly AccessPointSpec[];
+  /** Leave the file system without prevent_destroy. Default false. */
+  readonly allowDestroy?: boolean;
+}
+
+/** The Cloud Exchange file system. */
+export class FileSystem extends Construct {
+  /** The file system. */
+  readonly fileSystem: EfsFileSystem;
+  /** File system ID. */
+  readonly fileSystemId: string;
+  /** File system ARN. */
+  readonly fileSystemArn: string;
+  /** Access points by key. */
+  readonly accessPoints: ReadonlyMap<string, EfsAccessPoint>;
+  /** Mount targets; tasks must not start before they exist. */
+  readonly mountTargets: EfsMountTarget[];
+
+  constructor(scope: Construct, id: string, props: FileSystemProps) {
+    super(scope, id);
+    this.fileSystem = new EfsFileSystem(this, "file-system", {
+      encrypted: true,
+      kmsKeyId: props.kmsKeyArn,
+      performanceMode: "generalPurpose",
+      throughputMode: props.throughputMode,
+      tags: { Name: `${props.prefix}-data` },
+    });
+    protectFromDestroy(this.fileSystem, props.allowDestroy ?? false);
+    this.fileSystemId = this.fileSystem.id;
+    this.fileSystemArn = this.fileSystem.arn;
+
+    new EfsBackupPolicy(this, "backup-policy", {
+      fileSystemId: this.fileSystemId,
+      backupPolicy: { status: "ENABLED" },
+    });
+    this.mountTargets = props.subnets.map(
+      (subnet) =>
+        new EfsMountTarget(this, `mount-target_${subnet.zone}`, {
+          fileSystemId: this.fileSystemId,
+          subnetId: subnet.subnetId,
+          securityGroups: [props.securityGroupId],
+        }),
+    );
+    const accessPoints = new Map<string, EfsAccessPoint>();
+    for (const spec of props.accessPoints) {
+      if (accessPoints.has(spec.key)) throw new Error(`access point ${spec.key} is defined twice`);
+      const uid = spec.uid ?? 1001;
+      const gid = spec.gid ?? 1001;
+      accessPoints.set(
+        spec.key,
+        new EfsAccessPoint(this, `access-point_${spec.key}`, {
+          fileSystemId: this.fileSystemId,
+          posixUser: { uid, gid },
+          rootDirectory: {
+            path: spec.path,
+            creationInfo: { ownerUid: uid, ownerGid: gid, permissions: spec.permissions ?? "0750" },
+          },
+          tags: { Name: `${props.prefix}-${spec.key}` },
+        }),
+      );
+    }
+    this.accessPoints = accessPoints;
+  }
+
+  /**
+   * Lets exactly one role mount and write the file system, over TLS, through
+   * its mount targets, and denies every unencrypted connection. Called once
+   * the task role exists (the role's own policy names this file system).
+   */
+  allowOnlyClient(roleArn: string): EfsFileSystemPolicy {
+    return new EfsFileSystemPolicy(this, "file-system-policy", {
+      fileSystemId: this.fileSystemId,
+      bypassPolicyLockoutSafetyCheck: false,
+      policy: policyDocument([
+        {
+          Sid: "TaskRoleMountsOverTlsThroughMountTargets",
+          Effect: "Allow",
+          Principal: { AWS: roleArn },
+          Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+          Resource: this.fileSystemArn,
+          Condition: {
+            Bool: { "aws:SecureTransport": "true", "elasticfilesystem:AccessedViaMountTarget": "true" },
+          },
+        },
+        {
+          Sid: "DenyUnencryptedTransport",
+          Effect: "Deny",
+          Principal: { AWS: "*" },
+          Action: "*",
+          Resource: this.fileSystemArn,
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ]),
+    });
+  }
+}

@@ -1,0 +1,15 @@
+# RabbitMQ entrypoint (bash): installs the Erlang cookie from the secret the
+# container receives, applies the HA queue-mirroring policy once the node is
+# up (when asked), then hands over to the image's own entrypoint.
+set -euo pipefail
+cookie_file="${HOME:-/var/lib/rabbitmq}/.erlang.cookie"
+printf '%s' "$RABBITMQ_COOKIE" > "$cookie_file"
+chmod 600 "$cookie_file"
+if [ "${CE_MIRROR_QUEUES:-false}" = "true" ]; then
+  (
+    until rabbitmqctl -q await_startup >/dev/null 2>&1; do sleep 5; done
+    rabbitmqctl -q set_policy --apply-to queues ce-ha-all '.*' '{"ha-mode":"all","ha-sync-mode":"automatic"}' \
+      && echo "rabbitmq: applied the ce-ha-all mirroring policy"
+  ) &
+fi
+exec docker-entrypoint.sh rabbitmq-server
