@@ -1,9 +1,10 @@
-/** Production: large size, three availability zones, HTTPS. */
+/** Production: the three-node HA variant, one large node per availability zone, HTTPS. */
 import { defineEnvironment, shared } from "./_shared";
 
 export default defineEnvironment({
   ...shared,
   name: "prod",
+  variant: "ha",
   availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
   size: { preset: "large" },
   ingress: {

@@ -42,7 +42,7 @@ describe("offline terraform plan", () => {
 
   it("covers every shipped environment, every fixture variation and the bootstrap stack", () => {
     expect(stackNames).toEqual(
-      expect.arrayContaining(["ce-dev", "ce-staging", "ce-prod", "ce-state-bootstrap", "ce-newhttp", "ce-newhttps", "ce-exhttps", "ce-exnone", "ce-extg"]),
+      expect.arrayContaining(["ce-dev", "ce-staging", "ce-prod", "ce-state-bootstrap", "ce-newhttp", "ce-newhttps", "ce-exhttps", "ce-exnone", "ce-extg", "ce-haex"]),
     );
   });
 
@@ -130,6 +130,29 @@ describe("offline terraform plan", () => {
         enable_execute_command: true,
         launch_type: "FARGATE",
         network_configuration: [expect.objectContaining({ assign_public_ip: false })],
+      });
+    }
+  });
+
+  it("plans the HA variant's per-node resources", () => {
+    for (const name of ["ce-prod", "ce-haex"]) {
+      const changes = results.get(name)!.plan.resource_changes!;
+      const addresses = changes.map((c) => c.address);
+      for (const n of [1, 2, 3]) {
+        expect(addresses).toEqual(
+          expect.arrayContaining([
+            `aws_ecs_service.ha_node-${n}_service_service`,
+            `aws_ecs_task_definition.ha_node-${n}_task_task-definition`,
+            `aws_service_discovery_service.ha_node-${n}_discovery`,
+          ]),
+        );
+        const service = changes.find((c) => c.address === `aws_ecs_service.ha_node-${n}_service_service`)!.change.after!;
+        expect(service).toMatchObject({ name: `${name}-node-${n}`, desired_count: 1, deployment_minimum_healthy_percent: 0, deployment_maximum_percent: 100, wait_for_steady_state: true });
+      }
+      const counts = resourceCountsByType(results.get(name)!.plan);
+      expect({ name, counts }).toMatchObject({
+        name,
+        counts: { aws_ecs_service: 3, aws_ecs_task_definition: 3, aws_service_discovery_service: 3, aws_service_discovery_private_dns_namespace: 1, aws_efs_access_point: 10, aws_efs_mount_target: 3 },
       });
     }
   });

@@ -66,5 +66,21 @@ export function variations(): Record<string, EnvironmentInput> {
       name: "extg",
       ingress: { mode: "existing-target-group", targetGroupArn: TARGET_GROUP_ARN, sourceCidrs: ["172.16.1.0/24"] },
     }),
+    "ha-existing-vpc": haEnvironment({
+      name: "haex",
+      network: { ...EXISTING_NETWORK, privateSubnetIds: [...EXISTING_NETWORK.privateSubnetIds, "subnet-0a1b2c3d4e5f60733"] },
+    }),
   };
+}
+
+/** A three-node HA environment in three zones (new VPC, HTTPS load balancer). */
+export function haEnvironment(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
+  return baseEnvironment({
+    name: "ha",
+    variant: "ha",
+    availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+    size: { preset: "large" },
+    ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN },
+    ...overrides,
+  });
 }

@@ -94,6 +94,14 @@ describe("rabbitmq-entrypoint.sh", () => {
     expect(result.stdout).not.toContain("cookie-value");
   });
 
+  it("maps an HA node's own name to loopback for Erlang, and only in HA", () => {
+    run({});
+    expect(() => readFileSync(join(dir, "home", ".inetrc"), "utf8")).toThrow();
+    const inetrc = join(dir, "home", "inetrc");
+    expect(run({ CE_RABBITMQ_HOSTNAME: "node-2.prod.cloudexchange.internal", ERL_INETRC: inetrc }).status).toBe(0);
+    expect(readFileSync(inetrc, "utf8")).toBe('{host, {127,0,0,1}, ["node-2.prod.cloudexchange.internal"]}.\n{lookup, [file, native]}.\n');
+  });
+
   it("applies the mirroring policy only when asked", async () => {
     run({});
     expect(() => readFileSync(join(dir, "ctl.log"), "utf8")).toThrow();

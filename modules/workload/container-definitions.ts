@@ -327,6 +327,8 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
     environment: env({
       RABBITMQ_NODENAME: rabbitmqNodeName,
       RABBITMQ_USE_LONGNAME: node ? "true" : undefined,
+      CE_RABBITMQ_HOSTNAME: node?.hostname,
+      ERL_INETRC: node ? "/var/lib/rabbitmq/.inetrc" : undefined,
       RABBITMQ_DEFAULT_USER: "user",
       CE_MIRROR_QUEUES: node?.mirrorQueues ? "true" : undefined,
     }),

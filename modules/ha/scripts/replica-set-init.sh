@@ -11,10 +11,14 @@
 #   unreachable waits instead of starting a second set).
 #
 # Environment: CE_NODE_HOST, CE_NODE_HOSTS (comma-separated), CE_SEED_HOST,
-# CE_REPLICA_SET, CE_SHARED_DIR, MAINTENANCE_PASSWORD (from Secrets Manager).
+# CE_REPLICA_SET, CE_SHARED_DIR, MAINTENANCE_PASSWORD (from Secrets Manager);
+# optional CE_POLL_SECONDS (default 15) and CE_MAX_ROUNDS (default: no limit;
+# the script exits 3 after that many rounds without becoming a member).
 set -uo pipefail
 shell="${CE_MONGO_SHELL:-$(command -v mongosh || command -v mongo)}"
 poll="${CE_POLL_SECONDS:-15}"
+max_rounds="${CE_MAX_ROUNDS:-0}"
+round=0
 port=27017
 self="$CE_NODE_HOST:$port"
 marker="$CE_SHARED_DIR/replica-set-initiated"
@@ -62,6 +66,11 @@ join_through() {
 }
 
 while true; do
+  round=$((round + 1))
+  if [ "$max_rounds" -gt 0 ] && [ "$round" -gt "$max_rounds" ]; then
+    log "not a member after $max_rounds rounds; giving up"
+    exit 3
+  fi
   local_status="$(status_of "$CE_NODE_HOST")"
   case "$local_status" in
     MEMBER*)

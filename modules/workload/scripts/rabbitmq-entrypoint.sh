@@ -5,6 +5,12 @@ set -euo pipefail
 cookie_file="${HOME:-/var/lib/rabbitmq}/.erlang.cookie"
 printf '%s' "$RABBITMQ_COOKIE" > "$cookie_file"
 chmod 600 "$cookie_file"
+# HA: resolve this node's own long name locally, so the server and the
+# health-check CLI never wait for the node's DNS record (other nodes still
+# resolve it through Cloud Map).
+if [ -n "${CE_RABBITMQ_HOSTNAME:-}" ]; then
+  printf '{host, {127,0,0,1}, ["%s"]}.\n{lookup, [file, native]}.\n' "$CE_RABBITMQ_HOSTNAME" > "${ERL_INETRC:-$HOME/.inetrc}"
+fi
 if [ "${CE_MIRROR_QUEUES:-false}" = "true" ]; then
   (
     until rabbitmqctl -q await_startup >/dev/null 2>&1; do sleep 5; done
