@@ -1,6 +1,8 @@
 /**
  * The CDKTF app: one stack `ce-<name>` per environment file, plus the
- * `ce-state-bootstrap` stack that creates the state bucket(s).
+ * `ce-state-bootstrap` stack that creates the state bucket(s), plus, for an
+ * environment whose Fargate Defender updater runs in organization mode, one
+ * member-role stack per member account.
  *
  * `CE_ENV_FILE=path/to/env.json npx cdktf synth` synthesizes just that
  * environment (validated by the same schema) and no bootstrap stack.
@@ -13,6 +15,7 @@ import { environmentSources } from "./environments";
 import { STATE_BOOTSTRAP_STACK, StateBootstrapStack, StateBucketSpec } from "./modules/backend/state-bootstrap-stack";
 import { ConfigError, derive, Environment, EnvironmentSource, parseEnvironments, readEnvironmentFile } from "./modules/config";
 import { CloudExchangeStack } from "./modules/stacks/cloud-exchange-stack";
+import { DefenderMemberStack, defenderMemberStackName } from "./modules/defender/defender-member-stack";
 
 /** What to build. */
 export interface BuildOptions {
@@ -49,6 +52,12 @@ export function buildApp(environments: readonly Environment[], options: BuildOpt
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
   for (const environment of environments) {
     new CloudExchangeStack(app, derive(environment).stackName, { environment });
+    const defender = environment.defender;
+    if (defender.enabled && defender.deploymentMode === "organization") {
+      for (const accountId of defender.accounts) {
+        new DefenderMemberStack(app, defenderMemberStackName(environment.name, accountId), { environment, accountId });
+      }
+    }
   }
   if (buckets.length > 0) new StateBootstrapStack(app, STATE_BOOTSTRAP_STACK, { buckets });
   return app;

@@ -1,4 +1,4 @@
-/** Staging: production-like size and HTTPS, standalone. */
+/** Staging: production-like size and HTTPS, standalone, with the Prisma Cloud Fargate Defender updater scheduled nightly. */
 import { defineEnvironment, shared } from "./_shared";
 
 export default defineEnvironment({
@@ -12,5 +12,12 @@ export default defineEnvironment({
   },
   tlsVersion: "TLSv1.2 TLSv1.3",
   alarms: { emails: ["secops-oncall@example.com"] },
+  defender: {
+    enabled: true,
+    image: { repository: "123456789012.dkr.ecr.us-east-1.amazonaws.com/prisma/fargate-updater", tag: "2026.11.1" },
+    pccSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:PCCAccessSecret-Xy12Ab",
+    clusters: ["ce-staging", "ce-prod"],
+    run: { mode: "scheduled", scheduleExpression: "cron(0 3 * * ? *)", timezone: "Europe/Berlin" },
+  },
   tags: { ...shared.tags, Stage: "staging" },
 });

@@ -165,3 +165,38 @@ describe("environment validation", () => {
     });
   });
 });
+
+describe("defender validation", () => {
+  const defender = (settings: Record<string, unknown>) => ({
+    ...baseEnvironment(),
+    defender: { enabled: true, image: { repository: "example/fargate-updater", tag: "1" }, pccSecretArn: secretArn("pcc"), ...settings },
+  });
+
+  it.each<[string, Record<string, unknown>, string, RegExp]>([
+    ["organization mode without OUs", { deploymentMode: "organization", accounts: ["111111111111"] }, "defender.organizationalUnitIds", /at least one organizational unit/],
+    ["organization mode without accounts", { deploymentMode: "organization", organizationalUnitIds: ["ou-ab12-cdef3456"] }, "defender.accounts", /member accounts in organization mode/],
+    ["a missing secret", { pccSecretArn: undefined }, "defender.pccSecretArn", /required when defender.enabled/],
+    ["a secret in another region", { pccSecretArn: secretArn("pcc").replace("eu-west-1", "us-east-1") }, "defender.pccSecretArn", /account 210987654321 and region eu-west-1/],
+    ["a missing image", { image: undefined }, "defender.image", /required when defender.enabled/],
+    ["a bad schedule", { run: { mode: "scheduled", scheduleExpression: "every day" } }, "defender.run.scheduleExpression", /rate\(<n> minutes\|hours\|days\) or cron/],
+    ["a bad rate", { run: { mode: "scheduled", scheduleExpression: "rate(1 days)" } }, "defender.run.scheduleExpression", /EventBridge Scheduler expression/],
+    ["a bad region list", { regions: ["eu-west-1", "Frankfurt"] }, "defender.regions[1]", /AWS region name/],
+    ["a bad account", { accounts: ["12"] }, "defender.accounts[0]", /12-digit/],
+    ["a bad run mode", { run: { mode: "hourly" } }, "defender.run.mode", /one of "once", "scheduled"/],
+  ])("rejects %s", (_label, settings, path, message) => {
+    const problems = problemsOf(defender(settings));
+    const match = problems.find((p) => p.path === path);
+    if (!match) throw new Error(`no problem at ${path}; got ${JSON.stringify(problems)}`);
+    expect(match.message).toMatch(message);
+  });
+
+  it("rejects two updaters in one account and region", () => {
+    const updater = { enabled: true, image: { repository: "example/fargate-updater", tag: "1" }, pccSecretArn: secretArn("pcc") };
+    expect(() =>
+      parseEnvironments([
+        { source: "environments/a.ts", input: { ...baseEnvironment({ name: "a" }), defender: updater } },
+        { source: "environments/b.ts", input: { ...baseEnvironment({ name: "b" }), defender: updater } },
+      ]),
+    ).toThrow(/environments\/b.ts .*\n {2}- defender: enables the Fargate Defender updater in the same account and region as environment a/);
+  });
+});

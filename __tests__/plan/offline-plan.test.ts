@@ -42,7 +42,7 @@ describe("offline terraform plan", () => {
 
   it("covers every shipped environment, every fixture variation and the bootstrap stack", () => {
     expect(stackNames).toEqual(
-      expect.arrayContaining(["ce-dev", "ce-staging", "ce-prod", "ce-state-bootstrap", "ce-newhttp", "ce-newhttps", "ce-exhttps", "ce-exnone", "ce-extg", "ce-haex"]),
+      expect.arrayContaining(["ce-dev", "ce-staging", "ce-prod", "ce-state-bootstrap", "ce-newhttp", "ce-newhttps", "ce-exhttps", "ce-exnone", "ce-extg", "ce-haex", "ce-exnone-defender-member-111111111111"]),
     );
   });
 
@@ -115,7 +115,7 @@ describe("offline terraform plan", () => {
   it("plans no network or load balancer for an existing VPC without ingress", () => {
     const counts = resourceCountsByType(results.get("ce-exnone")!.plan);
     for (const type of ["aws_vpc", "aws_subnet", "aws_nat_gateway", "aws_lb", "aws_s3_bucket", "aws_flow_log"]) expect(counts[type]).toBeUndefined();
-    expect(counts).toMatchObject({ aws_security_group: 2, aws_vpc_security_group_ingress_rule: 1, aws_vpc_security_group_egress_rule: 3, aws_efs_mount_target: 2, aws_ecs_service: 1, aws_cloudwatch_metric_alarm: 3 });
+    expect(counts).toMatchObject({ aws_security_group: 3, aws_vpc_security_group_ingress_rule: 1, aws_vpc_security_group_egress_rule: 4, aws_efs_mount_target: 2, aws_ecs_service: 1, aws_cloudwatch_metric_alarm: 3 });
   });
 
   it("evaluates the standalone service's deployment settings as intended", () => {
@@ -154,6 +154,18 @@ describe("offline terraform plan", () => {
         name,
         counts: { aws_ecs_service: 3, aws_ecs_task_definition: 3, aws_service_discovery_service: 3, aws_service_discovery_private_dns_namespace: 1, aws_efs_access_point: 10, aws_efs_mount_target: 3 },
       });
+    }
+  });
+
+  it("plans the Fargate Defender updater in both run modes and the member-role stacks", () => {
+    for (const [name, schedules] of [["ce-staging", 1], ["ce-exnone", 1]] as const) {
+      const counts = resourceCountsByType(results.get(name)!.plan);
+      expect({ name, schedules: counts.aws_scheduler_schedule }).toEqual({ name, schedules });
+      const task = results.get(name)!.plan.resource_changes!.find((c) => c.address === "aws_ecs_task_definition.defender_task-definition")!;
+      expect(task.change.after).toMatchObject({ cpu: "512", memory: "1024", requires_compatibilities: ["FARGATE"] });
+    }
+    for (const account of ["111111111111", "222222222222"]) {
+      expect(resourceCountsByType(results.get(`ce-exnone-defender-member-${account}`)!.plan)).toEqual({ aws_iam_role: 1, aws_iam_role_policy: 1 });
     }
   });
 });

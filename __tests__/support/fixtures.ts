@@ -57,10 +57,19 @@ export function variations(): Record<string, EnvironmentInput> {
       network: { ...EXISTING_NETWORK, privateSubnetIds: [...EXISTING_NETWORK.privateSubnetIds] },
       ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN },
     }),
-    "existing-vpc-no-alb": baseEnvironment({
+    "existing-vpc-no-alb-defender-organization": baseEnvironment({
       name: "exnone",
       network: { ...EXISTING_NETWORK, privateSubnetIds: [...EXISTING_NETWORK.privateSubnetIds] },
       ingress: { mode: "none" },
+      defender: {
+        enabled: true,
+        image: { repository: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/prisma/fargate-updater`, tag: "2026.11.1" },
+        pccSecretArn: secretArn("PCCAccessSecret"),
+        deploymentMode: "organization",
+        organizationalUnitIds: ["ou-ab12-cdef3456"],
+        accounts: ["111111111111", "222222222222"],
+        run: { mode: "scheduled", scheduleExpression: "rate(1 day)" },
+      },
     }),
     "new-vpc-existing-target-group": baseEnvironment({
       name: "extg",

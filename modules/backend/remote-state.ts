@@ -15,6 +15,8 @@ export interface RemoteStateProps {
   readonly region: string;
   /** KMS key for the state object. Default: the bucket's default encryption. */
   readonly kmsKeyArn?: string;
+  /** State key. Default: `cloud-exchange/<environmentName>/terraform.tfstate`. */
+  readonly key?: string;
 }
 
 /** The state key of an environment. */
@@ -35,7 +37,7 @@ export class RemoteState extends Construct {
 
   constructor(scope: Construct, id: string, props: RemoteStateProps) {
     super(scope, id);
-    this.key = stateKeyOf(props.environmentName);
+    this.key = props.key ?? stateKeyOf(props.environmentName);
     this.backend = new S3Backend(scope, {
       bucket: props.bucket,
       key: this.key,

@@ -82,8 +82,35 @@ export function parseEnvironments(sources: readonly EnvironmentSource[]): Enviro
     seen.set(result.environment.name, source.source);
     environments.push(result.environment);
   }
+  problems.push(...acrossEnvironments(environments, sources));
   if (problems.length > 0) throw new ConfigError(problems);
   return environments;
+}
+
+/**
+ * Problems only visible across environments: the Fargate Defender updater's
+ * role names are global in an account and its log group name is fixed by
+ * the document, so one updater per account and region, with distinct roles.
+ */
+function acrossEnvironments(environments: readonly Environment[], sources: readonly EnvironmentSource[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const sourceOf = (env: Environment) =>
+    sources.find((s) => (s.input as { name?: unknown } | null)?.name === env.name)?.source ?? `environment ${env.name}`;
+  const owners = new Map<string, Environment>();
+  for (const env of environments) {
+    if (!env.defender.enabled) continue;
+    const keys = [
+      [`${env.accountId}/${env.region}`, "enables the Fargate Defender updater in the same account and region as"],
+      [`${env.accountId}/role/${env.defender.masterRoleName}`, "uses the same defender masterRoleName in the same account as"],
+      [`${env.accountId}/role/${env.defender.memberRoleName}`, "uses the same defender memberRoleName in the same account as"],
+    ] as const;
+    for (const [key, what] of keys) {
+      const earlier = owners.get(key);
+      if (earlier) problems.push({ source: sourceOf(env), path: "defender", message: `${what} environment ${earlier.name}; enable it in one environment per account and region` });
+      else owners.set(key, env);
+    }
+  }
+  return problems;
 }
 
 /** Reads a JSON environment file (for pipelines: `CE_ENV_FILE=path npx cdktf synth`). */

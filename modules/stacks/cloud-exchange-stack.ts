@@ -27,6 +27,7 @@ import { StandaloneWorkload } from "../workload/standalone-workload";
 import { HaCluster, HA_PEER_PORTS, haTopology } from "../ha/ha-cluster";
 import { ReadableStack } from "./readable-stack";
 import { CloudExchangeTaskSpec } from "../workload/container-definitions";
+import { FargateDefenderUpdater } from "../defender/fargate-defender-updater";
 
 /** Props of {@link CloudExchangeStack}. */
 export interface CloudExchangeStackProps {
@@ -295,6 +296,19 @@ export class CloudExchangeStack extends ReadableStack {
       });
     }
 
+    let defender: FargateDefenderUpdater | undefined;
+    if (env.defender.enabled) {
+      defender = new FargateDefenderUpdater(this, "defender", {
+        prefix: d.prefix,
+        ...where,
+        settings: env.defender,
+        kmsKeyArn: key.keyArn,
+        clusterArn: cluster.clusterArn,
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnets.map((s) => s.subnetId),
+      });
+    }
+
     const output = (name: string, value: unknown, description: string) => new TerraformOutput(this, name, { value, description });
     if (loadBalancer) {
       output("load-balancer-dns-name", loadBalancer.loadBalancer.dnsName, "DNS name of the internal load balancer");
@@ -314,5 +328,19 @@ export class CloudExchangeStack extends ReadableStack {
       "Secrets Manager ARNs (never the values)",
     );
     if (ha) output("node-hostnames", ha.hostnames, "DNS names of the HA nodes in the Cloud Map namespace");
+    if (defender) {
+      output(
+        "defender-run-task-command",
+        [
+          "aws ecs run-task",
+          `--region ${env.region}`,
+          `--cluster ${cluster.clusterName}`,
+          `--task-definition ${defender.taskDefinition.family}`,
+          "--launch-type FARGATE --platform-version 1.4.0",
+          `--network-configuration awsvpcConfiguration={subnets=[${network.privateSubnets.map((s) => s.subnetId).join(",")}],securityGroups=[${defender.securityGroup.id}],assignPublicIp=DISABLED}`,
+        ].join(" "),
+        "Runs the Prisma Cloud Fargate Defender updater once",
+      );
+    }
   }
 }

@@ -1,0 +1,255 @@
+/**
+ * The optional Prisma Cloud Fargate Defender updater (reference 004): a
+ * Fargate task that adds (and upgrades) Prisma Cloud runtime defenders in the
+ * Fargate services of this account, or of every listed account of an
+ * organization, run by hand or on an EventBridge Scheduler schedule.
+ *
+ * It replaces the document's CloudFormation template and console steps:
+ * - the master role (ECS tasks): pull the updater image, write its logs, read
+ *   the Prisma Cloud credentials secret, list the organization's accounts
+ *   (organization mode) and assume the member role in each account;
+ * - the member role in this account (single-account mode; other accounts get
+ *   it from their own member-role stack, since StackSets have no CDKTF form);
+ * - the log group /ecs/fargate-updater (7 days, KMS);
+ * - the updater task definition, with the document's variables and only the
+ *   secret's name (PCC_SECRET): the updater reads the credentials itself;
+ * - a security group with outbound HTTPS only, and the schedule and its role.
+ */
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { Construct } from "constructs";
+import { DefenderSettings, secretNameOf } from "../config";
+import { policyDocument, PolicyStatement, serviceTrustPolicy } from "../iam/policy";
+import { ecrRepositoryArn, imageUri } from "../workload/images";
+import { DefenderMemberRole } from "./member-role";
+
+/** The document's log group name. */
+export const UPDATER_LOG_GROUP = "/ecs/fargate-updater";
+
+/** Props of {@link FargateDefenderUpdater}. */
+export interface FargateDefenderUpdaterProps {
+  /** Prefix of names, `ce-<env>`. */
+  readonly prefix: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  /** The environment's defender settings (enabled, with image and secret). */
+  readonly settings: DefenderSettings;
+  /** KMS key of the log group. */
+  readonly kmsKeyArn: string;
+  /** Cluster the updater task runs in. */
+  readonly clusterArn: string;
+  /** VPC and private subnets of the task. */
+  readonly vpcId: string;
+  readonly subnetIds: readonly string[];
+}
+
+/** Variables of the updater task (the document's table). */
+export function updaterEnvironment(props: Pick<FargateDefenderUpdaterProps, "settings" | "accountId" | "region" | "partition">): Record<string, string> {
+  const s = props.settings;
+  const organization = s.deploymentMode === "organization";
+  const accounts = organization ? s.accounts : [props.accountId];
+  const regions = s.regions.length > 0 ? s.regions : [props.region];
+  const clusters = s.clusters.flatMap((name) =>
+    accounts.flatMap((account) => regions.map((region) => `arn:${props.partition}:ecs:${region}:${account}:cluster/${name}`)),
+  );
+  return {
+    PCC_SECRET: secretNameOf(s.pccSecretArn!),
+    REGIONS: regions.join(","),
+    ACCOUNTS: accounts.join(","),
+    CLUSTERS: clusters.join(","),
+    UPGRADE: String(s.upgrade),
+    DEPLOYMENT_MODE: organization ? "ORG" : "SINGLE",
+    FS_MONITOR: String(s.fsMonitor),
+    FIPS_ENABLED: String(s.fipsEnabled),
+    ROLE_NAME: s.memberRoleName,
+    REGISTRY_TYPE: "aws",
+    AWS_DEFAULT_REGION: props.region,
+  };
+}
+
+/** The updater. */
+export class FargateDefenderUpdater extends Construct {
+  /** The master role (task and execution role of the updater). */
+  readonly masterRole: IamRole;
+  /** The updater task definition. */
+  readonly taskDefinition: EcsTaskDefinition;
+  /** The updater's log group. */
+  readonly logGroup: CloudwatchLogGroup;
+  /** The updater's security group. */
+  readonly securityGroup: SecurityGroup;
+  /** The schedule, in scheduled mode. */
+  readonly schedule?: SchedulerSchedule;
+  /** The member role of this account, in single-account mode. */
+  readonly memberRole?: DefenderMemberRole;
+
+  constructor(scope: Construct, id: string, props: FargateDefenderUpdaterProps) {
+    super(scope, id);
+    const s = props.settings;
+    if (!s.enabled || !s.image || !s.pccSecretArn) throw new Error("the defender updater needs enabled settings with an image and a secret");
+    const { partition, region, accountId } = props;
+    const organization = s.deploymentMode === "organization";
+    const accounts = organization ? s.accounts : [accountId];
+    const family = `${props.prefix}-fargate-updater`;
+
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: UPDATER_LOG_GROUP,
+      retentionInDays: s.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
+    });
+
+    this.masterRole = new IamRole(this, "master-role", {
+      name: s.masterRoleName,
+      description: "Prisma Cloud Fargate Defender updater task: reads the organization and assumes the member roles",
+      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId, `arn:${partition}:ecs:${region}:${accountId}:*`),
+    });
+    const repository = ecrRepositoryArn(s.image);
+    const statements: PolicyStatement[] = [
+      ...(repository
+        ? [
+            { Sid: "GetEcrToken", Effect: "Allow" as const, Action: "ecr:GetAuthorizationToken", Resource: "*" },
+            {
+              Sid: "PullTheUpdaterImage",
+              Effect: "Allow" as const,
+              Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+              Resource: repository,
+            },
+          ]
+        : []),
+      {
+        Sid: "WriteUpdaterLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${this.logGroup.arn}:log-stream:*`,
+      },
+      { Sid: "ReadPrismaCloudCredentials", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: s.pccSecretArn },
+      {
+        Sid: "AssumeMemberRoles",
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Resource: accounts.map((account) => `arn:${partition}:iam::${account}:role/${s.memberRoleName}`),
+      },
+    ];
+    if (organization) {
+      statements.push({
+        // Organizations list actions have no resource-level permissions without the organization ID.
+        Sid: "ReadTheOrganization",
+        Effect: "Allow",
+        Action: ["organizations:DescribeOrganization", "organizations:ListAccounts", "organizations:ListAccountsForParent"],
+        Resource: "*",
+      });
+    }
+    new IamRolePolicy(this, "master-role-policy", {
+      role: this.masterRole.id,
+      name: "fargate-defender-updater",
+      policy: policyDocument(statements),
+    });
+
+    if (!organization) {
+      this.memberRole = new DefenderMemberRole(this, "member-role", {
+        roleName: s.memberRoleName,
+        masterRoleArn: this.masterRole.arn,
+        accountId,
+        partition,
+      });
+    }
+
+    this.securityGroup = new SecurityGroup(this, "security-group", {
+      name: `${props.prefix}-fargate-updater`,
+      description: "Prisma Cloud Fargate Defender updater task",
+      vpcId: props.vpcId,
+      tags: { Name: `${props.prefix}-fargate-updater` },
+    });
+    new VpcSecurityGroupEgressRule(this, "egress-https", {
+      securityGroupId: this.securityGroup.id,
+      description: "HTTPS to AWS APIs, the Prisma Cloud console and image registries",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+    });
+
+    const environment = updaterEnvironment(props);
+    this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
+      family,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: "512",
+      memory: "1024",
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      executionRoleArn: this.masterRole.arn,
+      taskRoleArn: this.masterRole.arn,
+      containerDefinitions: JSON.stringify([
+        {
+          name: "fargate-updater",
+          image: imageUri(s.image),
+          essential: true,
+          environment: Object.entries(environment).map(([name, value]) => ({ name, value })),
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": this.logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": "fargate-updater" },
+          },
+          readonlyRootFilesystem: true,
+        },
+      ]),
+      skipDestroy: true,
+    });
+
+    if (s.run.mode === "scheduled") {
+      const schedulerRole = new IamRole(this, "scheduler-role", {
+        name: `${props.prefix}-fargate-updater-schedule`,
+        description: "EventBridge Scheduler runs the Fargate Defender updater task",
+        assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", accountId),
+      });
+      new IamRolePolicy(this, "scheduler-role-policy", {
+        role: schedulerRole.id,
+        name: "run-the-updater-task",
+        policy: policyDocument([
+          {
+            Sid: "RunOnlyTheUpdaterTask",
+            Effect: "Allow",
+            Action: "ecs:RunTask",
+            Resource: `arn:${partition}:ecs:${region}:${accountId}:task-definition/${family}:*`,
+            Condition: { ArnEquals: { "ecs:cluster": props.clusterArn } },
+          },
+          {
+            Sid: "HandTheUpdaterItsRole",
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: this.masterRole.arn,
+            Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+          },
+        ]),
+      });
+      this.schedule = new SchedulerSchedule(this, "schedule", {
+        name: `${props.prefix}-fargate-updater`,
+        description: "Runs the Prisma Cloud Fargate Defender updater",
+        scheduleExpression: s.run.scheduleExpression,
+        scheduleExpressionTimezone: s.run.timezone,
+        state: "ENABLED",
+        flexibleTimeWindow: { mode: "OFF" },
+        target: {
+          arn: props.clusterArn,
+          roleArn: schedulerRole.arn,
+          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+          ecsParameters: {
+            taskDefinitionArn: this.taskDefinition.arnWithoutRevision,
+            launchType: "FARGATE",
+            platformVersion: "1.4.0",
+            taskCount: 1,
+            networkConfiguration: {
+              subnets: [...props.subnetIds],
+              securityGroups: [this.securityGroup.id],
+              assignPublicIp: false,
+            },
+          },
+        },
+      });
+    }
+  }
+}
