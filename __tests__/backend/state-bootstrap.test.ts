@@ -14,12 +14,17 @@ describe("state bootstrap stack", () => {
     expect(bootstrap.terraform?.backend).toEqual({ local: { path: "../../../terraform.ce-state-bootstrap.tfstate" } });
   });
 
-  it("creates one bucket for environments sharing it", () => {
-    expect(resourcesOf(bootstrap, "aws_s3_bucket").map(([, b]) => b.bucket)).toEqual([prefix]);
+  it("creates one bucket for environments sharing it, and a bucket for its access logs", () => {
+    expect(resourcesOf(bootstrap, "aws_s3_bucket").map(([, b]) => b.bucket)).toEqual([`${prefix}-access-logs`, prefix]);
+  });
+
+  it("logs every access to the state bucket to the log bucket", () => {
+    const [[, logging]] = resourcesOf(bootstrap, "aws_s3_bucket_logging");
+    expect(logging).toMatchObject({ bucket: bucketRef("id"), target_bucket: ref("aws_s3_bucket", `${prefix}_access-log-bucket_bucket`, "bucket"), target_prefix: "state-bucket/" });
   });
 
   it("protects the bucket and its key from destruction", () => {
-    const [[, bucket]] = resourcesOf(bootstrap, "aws_s3_bucket");
+    const bucket = resourcesOf(bootstrap, "aws_s3_bucket").find(([, b]) => b.bucket === prefix)![1];
     expect(bucket.lifecycle).toEqual({ prevent_destroy: true });
     expect(bucket.force_destroy).toBe(false);
     const [[, key]] = resourcesOf(bootstrap, "aws_kms_key");
@@ -27,23 +32,21 @@ describe("state bootstrap stack", () => {
   });
 
   it("versions, encrypts with KMS and blocks public access", () => {
-    const [[, versioning]] = resourcesOf(bootstrap, "aws_s3_bucket_versioning");
-    expect(versioning).toMatchObject({ bucket: bucketRef("id"), versioning_configuration: { status: "Enabled" } });
-    const [[, encryption]] = resourcesOf(bootstrap, "aws_s3_bucket_server_side_encryption_configuration");
+    const ofState = (type: string) => resourcesOf(bootstrap, type).find(([name]) => name.startsWith(`${prefix}_bucket_`))![1];
+    expect(ofState("aws_s3_bucket_versioning")).toMatchObject({ bucket: bucketRef("id"), versioning_configuration: { status: "Enabled" } });
+    const encryption = ofState("aws_s3_bucket_server_side_encryption_configuration");
     expect(encryption.rule).toEqual([
       {
         apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: ref("aws_kms_key", `${prefix}_encryption-key_key`, "arn") },
         bucket_key_enabled: true,
       },
     ]);
-    const [[, block]] = resourcesOf(bootstrap, "aws_s3_bucket_public_access_block");
-    expect(block).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
-    const [[, ownership]] = resourcesOf(bootstrap, "aws_s3_bucket_ownership_controls");
-    expect(ownership.rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
+    expect(ofState("aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(ofState("aws_s3_bucket_ownership_controls").rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
   });
 
   it("denies every request without TLS", () => {
-    const [[, policy]] = resourcesOf(bootstrap, "aws_s3_bucket_policy");
+    const policy = resourcesOf(bootstrap, "aws_s3_bucket_policy").find(([name]) => name.startsWith(`${prefix}_bucket_`))![1];
     expect(policyOf(policy.policy).Statement).toContainEqual({
       Sid: "DenyInsecureTransport",
       Effect: "Deny",
@@ -55,7 +58,7 @@ describe("state bootstrap stack", () => {
   });
 
   it("expires old state versions and aborts stale uploads", () => {
-    const [[, lifecycle]] = resourcesOf(bootstrap, "aws_s3_bucket_lifecycle_configuration");
+    const lifecycle = resourcesOf(bootstrap, "aws_s3_bucket_lifecycle_configuration").find(([name]) => name.startsWith(`${prefix}_bucket_`))![1];
     expect(lifecycle.rule).toContainEqual(
       expect.objectContaining({
         status: "Enabled",
@@ -78,7 +81,9 @@ describe("state bootstrap stack", () => {
     ]);
     const buckets = resourcesOf(two["ce-state-bootstrap"], "aws_s3_bucket");
     expect(buckets.map(([, b]) => [b.bucket, b.provider])).toEqual([
+      ["other-state-access-logs", "aws.us_west_2"],
       ["other-state", "aws.us_west_2"],
+      ["test-ce-tfstate-access-logs", "aws"],
       ["test-ce-tfstate", "aws"],
     ]);
   });

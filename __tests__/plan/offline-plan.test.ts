@@ -4,41 +4,23 @@
  * environments and the fixture variations (in existing-secret mode, since the
  * random provider cannot be installed offline) and the bootstrap stack.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { environmentSources } from "../../environments";
-import { buildApp } from "../../main";
-import { EnvironmentInput, parseEnvironments } from "../../modules/config";
-import { variations, withExistingSecrets } from "../support/fixtures";
+import { PlanResult, resourceCountsByType } from "./harness";
+import { planAll } from "./planned-stacks";
 import { StackJson } from "../support/synth";
-import { inParallel, planStack, PlanResult, resourceCountsByType } from "./harness";
-
-/** The environments planned: shipped ones and fixture variations, all with existing secrets. */
-export function plannedEnvironments(): { source: string; input: EnvironmentInput }[] {
-  const shipped = environmentSources().map((s) => ({ source: s.source, input: withExistingSecrets(s.input as EnvironmentInput) }));
-  const fixtures = Object.entries(variations()).map(([name, input]) => ({ source: `fixture ${name}`, input: withExistingSecrets(input) }));
-  return [...shipped, ...fixtures];
-}
 
 describe("offline terraform plan", () => {
-  const outdir = mkdtempSync(join(tmpdir(), "ce-plan-synth-"));
   const results = new Map<string, PlanResult>();
   const synthesized = new Map<string, StackJson>();
   let stackNames: string[] = [];
 
   beforeAll(async () => {
-    const app = buildApp(parseEnvironments(plannedEnvironments()), { outdir });
-    app.synth();
-    stackNames = app.node.children.map((c) => c.node.id).sort();
-    for (const name of stackNames) {
-      synthesized.set(name, JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")));
+    const planned = await planAll();
+    stackNames = [...planned.keys()].sort();
+    for (const [name, { plan, stack }] of planned) {
+      results.set(name, plan);
+      synthesized.set(name, stack);
     }
-    const planned = await inParallel(stackNames, 2, (name) => planStack(join(outdir, "stacks", name), name));
-    for (const result of planned) results.set(result.stack, result);
-  }, 600_000);
-
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  }, 900_000);
 
   it("covers every shipped environment, every fixture variation and the bootstrap stack", () => {
     expect(stackNames).toEqual(

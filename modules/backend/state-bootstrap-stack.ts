@@ -29,6 +29,8 @@ export interface StateBootstrapStackProps {
   readonly buckets: readonly StateBucketSpec[];
   /** Days a noncurrent state version is kept. Default 365. */
   readonly noncurrentVersionDays?: number;
+  /** Days the state buckets' server access logs are kept. Default 365. */
+  readonly accessLogRetentionDays?: number;
 }
 
 /** Name of the bootstrap stack. */
@@ -76,11 +78,34 @@ export class StateBootstrapStack extends ReadableStack {
         });
         keyArn = key.keyArn;
       }
+      // Who read or wrote the state (it holds generated secrets) is kept in a
+      // second bucket; S3 server access logs can only go to an SSE-S3 bucket.
+      const logBucketName = `${spec.bucket}-access-logs`.slice(0, 63).replace(/[.-]+$/, "");
+      const logBucket = new HardenedBucket(scopeOfBucket, "access-log-bucket", {
+        bucketName: logBucketName,
+        encryption: { kind: "s3-managed" },
+        expireAfterDays: props.accessLogRetentionDays ?? 365,
+        noncurrentVersionDays: 30,
+        provider,
+        policyStatements: (bucketArn) => [
+          {
+            Sid: "S3ServerAccessLogDelivery",
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: `${bucketArn}/state-bucket/*`,
+            Condition: {
+              ArnLike: { "aws:SourceArn": `arn:${partitionOf(spec.region)}:s3:::${spec.bucket}` },
+              StringEquals: { "aws:SourceAccount": spec.accountId },
+            },
+          },
+        ],
+      });
       const bucket = new HardenedBucket(scopeOfBucket, "bucket", {
         bucketName: spec.bucket,
         encryption: { kind: "kms", keyArn },
         noncurrentVersionDays: props.noncurrentVersionDays ?? 365,
-        eventBridgeNotifications: false,
+        accessLogs: { targetBucket: logBucket.bucketName, prefix: "state-bucket/" },
         provider,
       });
       buckets.set(spec.bucket, bucket);

@@ -629,8 +629,15 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
   checkDefender(env, problem);
 }
 
-/** The environment schema with cross-field checks. Parse input with {@link parseEnvironment}. */
-export const environmentSchema = environmentObject.superRefine(checkEnvironment);
+/**
+ * The environment schema with cross-field checks. Parse input with
+ * {@link parseEnvironment}. The cross-field checks run once every field is
+ * valid on its own: they compare fields (a zone with the region, an ARN with
+ * the account), which means nothing while one of them is malformed.
+ */
+export const environmentSchema = environmentObject.superRefine(checkEnvironment, {
+  when: (payload) => payload.issues.length === 0,
+});
 
 /** What an environment file contains (defaults optional). */
 export type EnvironmentInput = z.input<typeof environmentObject>;

@@ -1,0 +1,38 @@
+/**
+ * The stacks every plan-reading suite shares: the shipped environments and
+ * the fixture variations in existing-secret mode (the random provider cannot
+ * be installed offline), the bootstrap and member-role stacks. Planned once
+ * per run thanks to the harness's plan cache.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { environmentSources } from "../../environments";
+import { buildApp } from "../../main";
+import { EnvironmentInput, parseEnvironments } from "../../modules/config";
+import { variations, withExistingSecrets } from "../support/fixtures";
+import { StackJson } from "../support/synth";
+import { inParallel, planStack, PlanResult } from "./harness";
+
+/** The environments planned: shipped ones and fixture variations, all with existing secrets. */
+export function plannedEnvironments(): { source: string; input: EnvironmentInput }[] {
+  const shipped = environmentSources().map((s) => ({ source: s.source, input: withExistingSecrets(s.input as EnvironmentInput) }));
+  const fixtures = Object.entries(variations()).map(([name, input]) => ({ source: `fixture ${name}`, input: withExistingSecrets(input) }));
+  return [...shipped, ...fixtures];
+}
+
+/** Synthesizes and plans every stack (two at a time); results by stack name. */
+export async function planAll(): Promise<Map<string, { plan: PlanResult; stack: StackJson }>> {
+  const outdir = mkdtempSync(join(tmpdir(), "ce-plan-synth-"));
+  try {
+    const app = buildApp(parseEnvironments(plannedEnvironments()), { outdir });
+    app.synth();
+    const names = app.node.children.map((c) => c.node.id).sort();
+    const plans = await inParallel(names, 2, (name) => planStack(join(outdir, "stacks", name), name));
+    return new Map(
+      names.map((name, i) => [name, { plan: plans[i], stack: JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as StackJson }]),
+    );
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}

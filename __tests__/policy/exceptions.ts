@@ -1,0 +1,101 @@
+/**
+ * The only accepted policy findings, each with its control, where it applies
+ * and why. The suite fails when a finding has no exception here, and when an
+ * exception no longer matches any finding (so this list cannot rot).
+ *
+ * `stack` is a stack name or "*"; `resource` is a resource address where `*`
+ * matches any run of characters; `message`, when given, must appear in the
+ * finding (to pin an exception to specific actions).
+ */
+
+export interface PolicyException {
+  readonly control: string;
+  readonly stack: string;
+  readonly resource: string;
+  readonly message?: string;
+  readonly reason: string;
+}
+
+export const EXCEPTIONS: readonly PolicyException[] = [
+  ...["mongodb", "rabbitmq", "core", "ui"].map((container) => ({
+    control: "ECS.5",
+    stack: "*",
+    resource: `aws_ecs_task_definition.*[${container}]`,
+    reason:
+      "The CE images write to their own file system (mongod's entrypoint creates files under /tmp and /data/configdb, " +
+      "RabbitMQ writes its cookie and runtime files under /var/lib/rabbitmq, core installs plugin dependencies and updates " +
+      "CA certificates, the UI writes its TLS configuration). Only the helpers (init, core-init, replica-set-init) and the " +
+      "defender updater run read-only.",
+  })),
+  {
+    control: "ECS.8",
+    stack: "*",
+    resource: "aws_ecs_task_definition.defender_task-definition[fargate-updater]",
+    message: "PCC_SECRET",
+    reason: "PCC_SECRET holds the secret's name, not its value (the updater's documented interface); the updater reads the credentials from Secrets Manager itself.",
+  },
+  {
+    control: "ELB.6",
+    stack: "ce-dev",
+    resource: "aws_lb.ingress_load-balancer",
+    reason: "dev sets ingress.deletionProtection: false on purpose: it is torn down and rebuilt freely. staging and prod keep it on.",
+  },
+  {
+    control: "CloudWatch.16",
+    stack: "ce-dev",
+    resource: "aws_cloudwatch_log_group.logs_*",
+    reason: "dev keeps container and ECS Exec logs for 30 days (logs.retentionDays); staging and prod keep them a year or more.",
+  },
+  {
+    control: "CloudWatch.16",
+    stack: "*",
+    resource: "aws_cloudwatch_log_group.defender_log-group",
+    reason: "The Fargate Defender updater's log group keeps 7 days, as its document specifies (defender.logRetentionDays).",
+  },
+  {
+    control: "CKV_AWS_355",
+    stack: "*",
+    resource: "aws_iam_role_policy.*",
+    message: 'Resource "*" for ecr:GetAuthorizationToken',
+    reason: "ecr:GetAuthorizationToken has no resource-level permissions; the pulls themselves are limited to the image repositories.",
+  },
+  {
+    control: "CKV_AWS_355",
+    stack: "*",
+    resource: "aws_iam_role_policy.iam_task-role-policy",
+    message: 'Resource "*" for ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel',
+    reason: "The SSM message channels ECS Exec needs have no resource-level permissions; sessions are KMS-encrypted and logged.",
+  },
+  {
+    control: "CKV_AWS_355",
+    stack: "*",
+    resource: "aws_iam_role_policy.defender_master-role-policy",
+    message: 'Resource "*" for organizations:DescribeOrganization, organizations:ListAccounts, organizations:ListAccountsForParent',
+    reason: "Listing an organization's accounts has no resource-level permission without the organization ID; organization mode only.",
+  },
+  {
+    control: "CKV_AWS_355",
+    stack: "*",
+    resource: "aws_iam_role_policy.*member-role_policy",
+    message: 'Resource "*" for ecs:ListClusters, ecs:ListServices, ecs:DescribeServices, ecs:DescribeTaskDefinition, ecs:RegisterTaskDefinition, ec2:DescribeRegions',
+    reason:
+      "The updater lists clusters and services and registers task definitions, which have no resource-level permissions; " +
+      "ecs:UpdateService and iam:PassRole are limited to the member account.",
+  },
+];
+
+/** Whether a glob (with `*`) matches a text. */
+export function globMatches(glob: string, text: string): boolean {
+  const pattern = glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
+  return new RegExp(`^${pattern}$`).test(text);
+}
+
+/** Whether an exception covers a finding of a control in a stack. */
+export function excepted(control: string, stack: string, finding: { resource: string; message: string }, exception: PolicyException): boolean {
+  return (
+    exception.control === control &&
+    (exception.stack === "*" || exception.stack === stack) &&
+    globMatches(exception.resource, finding.resource) &&
+    (exception.message === undefined || finding.message.includes(exception.message))
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * Nothing lost: every stateful resource of every stack carries its
+ * protection, every resource type is classified, and the protection goes
+ * away only when an environment explicitly allows destroying it.
+ */
+import { baseEnvironment, haEnvironment } from "../support/fixtures";
+import { synthEnvironment } from "../support/synth";
+import { each } from "./controls";
+import { policyCorpus } from "./corpus";
+import { STATEFUL, STATELESS } from "./stateful";
+
+const corpus = policyCorpus();
+
+describe("nothing lost", () => {
+  it("every resource type of every stack is classified as stateful or stateless", () => {
+    const types = new Set(Object.values(corpus).flatMap((stack) => Object.keys(stack.resource ?? {})));
+    const unclassified = [...types].filter((t) => !(t in STATEFUL) && !STATELESS.has(t));
+    expect(unclassified).toEqual([]);
+  });
+
+  it.each(Object.entries(STATEFUL).map(([type, s]) => [type, s.protection, s] as const))("every %s carries %s", (type, _protection, stateful) => {
+    const all = Object.entries(corpus).flatMap(([stack, json]) => each(json, type).map(([address, config]) => ({ at: `${stack}: ${address}`, config })));
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.filter((r) => !stateful.protected(r.config)).map((r) => r.at)).toEqual([]);
+  });
+
+  it("lists the stateful resources of each stack", () => {
+    const inventory = Object.fromEntries(
+      Object.entries(corpus).map(([stack, json]) => [stack, Object.keys(STATEFUL).flatMap((type) => each(json, type).map(([address]) => address))]),
+    );
+    expect(inventory["ce-staging"].sort()).toEqual([
+      "aws_efs_file_system.storage_file-system",
+      "aws_kms_key.encryption-key_key",
+      "aws_s3_bucket.ingress_access-log-bucket_bucket",
+      "aws_s3_bucket.ingress_server-access-log-bucket_bucket",
+      "aws_secretsmanager_secret.secrets_cluster",
+      "aws_secretsmanager_secret.secrets_jwt-secret",
+      "aws_secretsmanager_secret.secrets_maintenance",
+      "random_password.secrets_jwt-secret-value",
+      "random_password.secrets_maintenance-password-value",
+      "random_password.secrets_mongo-replica-key-value",
+      "random_password.secrets_rabbitmq-cookie-value",
+    ]);
+    expect(inventory["ce-state-bootstrap"].filter((a) => a.startsWith("aws_s3_bucket.") || a.startsWith("aws_kms_key."))).toHaveLength(6);
+  });
+
+  it.each([
+    ["standalone", baseEnvironment({ protection: { allowDestroy: true } })],
+    ["ha", haEnvironment({ protection: { allowDestroy: true } })],
+  ])("drops every protection only when the environment allows destroying it (%s)", (_variant, input) => {
+    const open = synthEnvironment(input);
+    for (const type of Object.keys(STATEFUL)) {
+      for (const [address, config] of each(open, type)) expect({ address, lifecycle: config.lifecycle }).toEqual({ address, lifecycle: undefined });
+    }
+    for (const [, lb] of each(open, "aws_lb")) expect(lb.enable_deletion_protection).toBe(false);
+  });
+});

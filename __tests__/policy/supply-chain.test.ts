@@ -1,0 +1,44 @@
+/**
+ * Supply chain: container images are pinned (by tag, never "latest", or by
+ * digest), and npm dependencies are pinned exactly with a committed lockfile.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { environmentSources } from "../../environments";
+import { parseEnvironments } from "../../modules/config";
+
+const ROOT = join(__dirname, "..", "..");
+
+describe("supply chain", () => {
+  const environments = parseEnvironments(environmentSources());
+
+  it("pins every image of every shipped environment by a release tag or a digest", () => {
+    for (const env of environments) {
+      const images = { ...env.images, ...(env.defender.image ? { defender: env.defender.image } : {}) } as Record<string, unknown>;
+      for (const [role, image] of Object.entries(images)) {
+        if (!image || typeof image !== "object") continue;
+        const { tag, digest } = image as { tag: string; digest?: string };
+        expect({ env: env.name, role, tag }).not.toEqual({ env: env.name, role, tag: expect.stringMatching(/latest|^main$|^master$/i) });
+        if (digest) expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      }
+    }
+  });
+
+  it("pins every npm dependency to an exact version and commits the lockfile", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    for (const section of ["dependencies", "devDependencies"]) {
+      for (const [name, version] of Object.entries(pkg[section] as Record<string, string>)) {
+        expect({ name, version }).toEqual({ name, version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+      }
+    }
+    const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8"));
+    expect(lock.lockfileVersion).toBe(3);
+    expect(lock.packages[""].dependencies).toEqual(pkg.dependencies);
+  });
+
+  it("keeps the fixed versions the project depends on", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    expect(pkg.dependencies).toMatchObject({ cdktf: "0.21.0", "@cdktf/provider-aws": "20.1.0", "@cdktf/provider-random": expect.stringMatching(/^12\./) });
+    expect(pkg.devDependencies).toMatchObject({ "cdktf-cli": "0.21.0" });
+  });
+});
