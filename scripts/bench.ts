@@ -5,7 +5,8 @@
  * 3. the unit-test time (Jest without the plan suite),
  * 4. the offline plan time of every shipped stack (init, validate, plan, show).
  * Synth figures are the best of three runs each, so a cold disk cache or the
- * first transpilation does not count.
+ * first transpilation does not count. `--quick` times one synth of each kind
+ * and stops there (the command test uses it).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -44,21 +45,23 @@ function best(barrel: boolean, runs = 3): SynthFigures & { wallSeconds: number }
 const fmt = (seconds: number) => `${seconds.toFixed(2)} s`;
 
 async function main(): Promise<void> {
-  console.log(`machine: ${cpus().length} cores, node ${process.version}`);
-  const deep = best(false);
-  const barrel = best(true);
+  const quick = process.argv.includes("--quick");
+  console.log(`machine: ${cpus().length} cores, node ${process.version}${quick ? " (quick: one synth each, no tests, no plans)" : ""}`);
+  const deep = best(false, quick ? 1 : 3);
+  const barrel = best(true, quick ? 1 : 3);
   console.log(`whole-app synth, in process, deep imports : ${fmt(deep.seconds)} (load ${fmt(deep.loadSeconds)}, synth ${fmt(deep.synthSeconds)}; ${deep.stacks} stacks; ${deep.providerModules} provider modules loaded; process wall ${fmt(deep.wallSeconds)})`);
   console.log(`same synth with barrel imports            : ${fmt(barrel.seconds)} (load ${fmt(barrel.loadSeconds)}, synth ${fmt(barrel.synthSeconds)}; ${barrel.providerModules} provider modules loaded; process wall ${fmt(barrel.wallSeconds)})`);
   console.log(`barrel / deep ratio                       : ${(barrel.seconds / deep.seconds).toFixed(1)}x`);
+  if (quick) return;
 
   const testStart = process.hrtime.bigint();
-  const jest = spawnSync(join(ROOT, "node_modules", ".bin", "jest"), ["--silent", "--testPathIgnorePatterns", "__tests__/plan"], {
+  const jest = spawnSync(join(ROOT, "node_modules", ".bin", "jest"), ["--silent", "--testPathIgnorePatterns", "__tests__/plan/", "policy-plan"], {
     cwd: ROOT,
     encoding: "utf8",
   });
   const testSeconds = Number(process.hrtime.bigint() - testStart) / 1e9;
   const summary = /Tests:\s+(.*)/.exec(jest.stderr)?.[1] ?? "no summary";
-  console.log(`unit tests (jest without the plan suite)  : ${fmt(testSeconds)} (${summary}; exit ${jest.status})`);
+  console.log(`unit tests (jest without the plan suites) : ${fmt(testSeconds)} (${summary}; exit ${jest.status})`);
 
   if (!process.env[MIRROR_VARIABLE]) {
     process.env[MIRROR_VARIABLE] = execFileSync(join(ROOT, ".ci", "find-provider-mirror"), { encoding: "utf8" }).trim();

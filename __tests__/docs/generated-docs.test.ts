@@ -18,3 +18,20 @@ describe("generated documents", () => {
     }
   });
 });
+
+describe("architecture diagrams", () => {
+  const text = readFileSync(join(ROOT, "docs", "architecture.md"), "utf8");
+  const diagrams = text.split("```mermaid").slice(1).map((d) => d.split("```")[0]);
+
+  it("draw one diagram per variant with every part of the deployment", () => {
+    expect(diagrams).toHaveLength(2);
+    for (const diagram of diagrams) {
+      for (const part of ["VPC 172.16.0.0/16", "private subnet", "public subnet", "NAT gateway", "internal ALB", "ECS service", "EFS mount target", "/data/mongo-data/data/db", "Secrets Manager", "Terraform state s3://"]) {
+        expect(diagram).toContain(part);
+      }
+      expect((diagram.match(/subgraph /g) ?? []).length).toBe((diagram.match(/^\s*end$/gm) ?? []).length);
+    }
+    expect(diagrams[1]).toContain("Cloud Map namespace prod.cloudexchange.internal");
+    expect((diagrams[1].match(/ECS service ce-prod-node-\d/g) ?? []).length).toBe(3);
+  });
+});

@@ -53,5 +53,6 @@ describe("nothing lost", () => {
       for (const [address, config] of each(open, type)) expect({ address, lifecycle: config.lifecycle }).toEqual({ address, lifecycle: undefined });
     }
     for (const [, lb] of each(open, "aws_lb")) expect(lb.enable_deletion_protection).toBe(false);
+    for (const [, bucket] of each(open, "aws_s3_bucket")) expect(bucket.force_destroy).toBe(true);
   });
 });

@@ -41,7 +41,7 @@ export interface HardenedBucketProps {
   readonly policyStatements?: (bucketArn: string) => PolicyStatement[];
   /** Send object events to EventBridge (Security Hub S3.11). Default true. */
   readonly eventBridgeNotifications?: boolean;
-  /** Leave the bucket without prevent_destroy. Default false. */
+  /** Leave the bucket without prevent_destroy, and let Terraform empty it on destroy. Default false. */
   readonly allowDestroy?: boolean;
   /** Provider for the bucket's resources. Default: the stack's default AWS provider. */
   readonly provider?: TerraformProvider;
@@ -61,7 +61,8 @@ export class HardenedBucket extends Construct {
   constructor(scope: Construct, id: string, props: HardenedBucketProps) {
     super(scope, id);
     const provider = props.provider;
-    this.bucket = new S3Bucket(this, "bucket", { provider, bucket: props.bucketName, forceDestroy: false });
+    // Only an environment that allows destroying lets Terraform empty the bucket on destroy.
+    this.bucket = new S3Bucket(this, "bucket", { provider, bucket: props.bucketName, forceDestroy: props.allowDestroy ?? false });
     protectFromDestroy(this.bucket, props.allowDestroy ?? false);
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;

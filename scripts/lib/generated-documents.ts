@@ -1,9 +1,37 @@
 /** The documents generated from code, by path relative to the project root. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { environmentSources } from "../../environments";
+import { parseEnvironments } from "../../modules/config";
+import { estimate, renderEstimates } from "../../modules/cost/estimate";
+import { renderArchitecture } from "./architecture-diagram";
 import { renderEnvironmentJsonSchema, renderEnvironmentReference } from "./environment-reference";
+import { renderPipelinePolicy } from "./pipeline-policy";
+
+const ROOT = join(__dirname, "..", "..");
+
+/** Replaces the text between `<!-- <marker>:start -->` and `<!-- <marker>:end -->` in a file. */
+export function withSection(file: string, marker: string, content: string): string {
+  const text = readFileSync(join(ROOT, file), "utf8");
+  const start = `<!-- ${marker}:start -->`;
+  const end = `<!-- ${marker}:end -->`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${file} has no ${start} ... ${end} section`);
+  return `${text.slice(0, from + start.length)}\n${content}${text.slice(to)}`;
+}
+
+/** The `npm run cost` output of the shipped environments, as shown in the README. */
+export function renderShippedCosts(): string {
+  return renderEstimates(parseEnvironments(environmentSources()).map((env) => estimate(env)));
+}
 
 export function generatedDocuments(): Record<string, () => string> {
   return {
     "docs/environment-reference.md": renderEnvironmentReference,
     "docs/environment.schema.json": renderEnvironmentJsonSchema,
+    "docs/architecture.md": renderArchitecture,
+    "examples/pipeline-deploy-policy.json": renderPipelinePolicy,
+    "README.md": () => withSection("README.md", "cost", renderShippedCosts()),
   };
 }
