@@ -13,7 +13,7 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -144,10 +144,28 @@ export async function planStack(stackDir: string, stack: string): Promise<PlanRe
   const content = readFileSync(join(stackDir, "cdk.tf.json"), "utf8");
   const cacheDir = process.env[PLAN_CACHE_VARIABLE];
   const cacheFile = cacheDir ? join(cacheDir, `${createHash("sha256").update(content).digest("hex")}.json`) : undefined;
-  if (cacheFile && existsSync(cacheFile)) return { ...(JSON.parse(readFileSync(cacheFile, "utf8")) as PlanResult), stack };
-  const result = await planStackUncached(content, stack);
-  if (cacheFile) writeFileSync(cacheFile, JSON.stringify(result));
-  return result;
+  if (!cacheFile) return planStackUncached(content, stack);
+  const lockFile = `${cacheFile}.lock`;
+  for (;;) {
+    if (existsSync(cacheFile)) return { ...(JSON.parse(readFileSync(cacheFile, "utf8")) as PlanResult), stack };
+    let lock: number;
+    try {
+      lock = openSync(lockFile, "wx");
+    } catch {
+      // Another Jest worker is planning the same stack: wait for its result.
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      continue;
+    }
+    try {
+      const result = await planStackUncached(content, stack);
+      writeFileSync(`${cacheFile}.tmp`, JSON.stringify(result));
+      renameSync(`${cacheFile}.tmp`, cacheFile);
+      return result;
+    } finally {
+      closeSync(lock);
+      rmSync(lockFile, { force: true });
+    }
+  }
 }
 
 async function planStackUncached(content: string, stack: string): Promise<PlanResult> {

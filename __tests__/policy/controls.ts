@@ -74,6 +74,15 @@ export function policyStatements(stack: StackJson): { resource: string; kind: "i
   return found;
 }
 
+/** Findings for each container of each task definition that fails a predicate. */
+function containerFindings(stack: StackJson, fails: (container: Config) => boolean, message: string): Finding[] {
+  return each(stack, "aws_ecs_task_definition").flatMap(([resource, c]) =>
+    containers(c)
+      .filter(fails)
+      .map((k) => ({ resource: `${resource}[${k.name}]`, message })),
+  );
+}
+
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 const first = <T>(v: T | T[] | undefined): T | undefined => (Array.isArray(v) ? v[0] : v);
 
@@ -124,12 +133,7 @@ export const CONTROLS: Control[] = [
   {
     id: "ECS.4",
     title: "ECS containers run without privileges",
-    check: (s) =>
-      each(s, "aws_ecs_task_definition").flatMap(([resource, c]) =>
-        containers(c)
-          .filter((k) => k.privileged === true)
-          .map((k) => ({ resource: `${resource}[${k.name}]`, message: "privileged container" })),
-      ),
+    check: (s) => containerFindings(s, (k) => k.privileged === true, "privileged container"),
     breaks: {
       stack: "ce-dev",
       mutate: (s) => {
@@ -141,12 +145,7 @@ export const CONTROLS: Control[] = [
   {
     id: "ECS.5",
     title: "ECS containers have read-only root file systems",
-    check: (s) =>
-      each(s, "aws_ecs_task_definition").flatMap(([resource, c]) =>
-        containers(c)
-          .filter((k) => k.readonlyRootFilesystem !== true)
-          .map((k) => ({ resource: `${resource}[${k.name}]`, message: "readonlyRootFilesystem is not true" })),
-      ),
+    check: (s) => containerFindings(s, (k) => k.readonlyRootFilesystem !== true, "readonlyRootFilesystem is not true"),
     breaks: {
       stack: "ce-dev",
       mutate: (s) => {
@@ -178,12 +177,7 @@ export const CONTROLS: Control[] = [
   {
     id: "ECS.9",
     title: "ECS containers have a logging configuration",
-    check: (s) =>
-      each(s, "aws_ecs_task_definition").flatMap(([resource, c]) =>
-        containers(c)
-          .filter((k) => !k.logConfiguration?.logDriver)
-          .map((k) => ({ resource: `${resource}[${k.name}]`, message: "no logConfiguration" })),
-      ),
+    check: (s) => containerFindings(s, (k) => !k.logConfiguration?.logDriver, "no logConfiguration"),
     breaks: {
       stack: "ce-dev",
       mutate: (s) => {

@@ -43,38 +43,28 @@ export interface RegionPrices {
   readonly kmsKeyMonth: number;
 }
 
+/** North Virginia, the reference region. */
+const US_EAST_1: RegionPrices = {
+  fargateVcpuHour: 0.04048,
+  fargateGbHour: 0.004445,
+  natGatewayHour: 0.045,
+  natGatewayGb: 0.045,
+  publicIpv4Hour: 0.005,
+  albHour: 0.0225,
+  albLcuHour: 0.008,
+  efsStandardGbMonth: 0.3,
+  backupEfsGbMonth: 0.05,
+  logsIngestGb: 0.5,
+  logsStoreGbMonth: 0.03,
+  secretMonth: 0.4,
+  kmsKeyMonth: 1,
+};
+
 /** The regions with recorded prices. */
 export const PRICES: Readonly<Record<string, RegionPrices>> = {
-  "us-east-1": {
-    fargateVcpuHour: 0.04048,
-    fargateGbHour: 0.004445,
-    natGatewayHour: 0.045,
-    natGatewayGb: 0.045,
-    publicIpv4Hour: 0.005,
-    albHour: 0.0225,
-    albLcuHour: 0.008,
-    efsStandardGbMonth: 0.3,
-    backupEfsGbMonth: 0.05,
-    logsIngestGb: 0.5,
-    logsStoreGbMonth: 0.03,
-    secretMonth: 0.4,
-    kmsKeyMonth: 1,
-  },
-  "us-west-2": {
-    fargateVcpuHour: 0.04048,
-    fargateGbHour: 0.004445,
-    natGatewayHour: 0.045,
-    natGatewayGb: 0.045,
-    publicIpv4Hour: 0.005,
-    albHour: 0.0225,
-    albLcuHour: 0.008,
-    efsStandardGbMonth: 0.3,
-    backupEfsGbMonth: 0.05,
-    logsIngestGb: 0.5,
-    logsStoreGbMonth: 0.03,
-    secretMonth: 0.4,
-    kmsKeyMonth: 1,
-  },
+  "us-east-1": US_EAST_1,
+  // Oregon lists the same prices as North Virginia for every item here.
+  "us-west-2": US_EAST_1,
   "eu-west-1": {
     fargateVcpuHour: 0.04048,
     fargateGbHour: 0.004445,

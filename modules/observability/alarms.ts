@@ -144,30 +144,24 @@ export class Alarms extends Construct {
         comparisonOperator: "LessThanThreshold",
         treatMissingData: "breaching",
       });
-      alarm(`${service.label}-cpu-high`, {
-        alarmDescription: `${service.serviceName} CPU above ${props.cpuUtilizationPercent} %`,
-        namespace: "AWS/ECS",
-        metricName: "CPUUtilization",
-        dimensions,
-        statistic: "Average",
-        period: 300,
-        evaluationPeriods: props.evaluationPeriods,
-        threshold: props.cpuUtilizationPercent,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-      });
-      alarm(`${service.label}-memory-high`, {
-        alarmDescription: `${service.serviceName} memory above ${props.memoryUtilizationPercent} %`,
-        namespace: "AWS/ECS",
-        metricName: "MemoryUtilization",
-        dimensions,
-        statistic: "Average",
-        period: 300,
-        evaluationPeriods: props.evaluationPeriods,
-        threshold: props.memoryUtilizationPercent,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-      });
+      const utilization = [
+        ["cpu", "CPUUtilization", "CPU", props.cpuUtilizationPercent],
+        ["memory", "MemoryUtilization", "memory", props.memoryUtilizationPercent],
+      ] as const;
+      for (const [key, metricName, what, threshold] of utilization) {
+        alarm(`${service.label}-${key}-high`, {
+          alarmDescription: `${service.serviceName} ${what} above ${threshold} %`,
+          namespace: "AWS/ECS",
+          metricName,
+          dimensions,
+          statistic: "Average",
+          period: 300,
+          evaluationPeriods: props.evaluationPeriods,
+          threshold,
+          comparisonOperator: "GreaterThanThreshold",
+          treatMissingData: "notBreaching",
+        });
+      }
     }
 
     if (props.loadBalancer) {
