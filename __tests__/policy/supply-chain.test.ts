@@ -34,6 +34,30 @@ describe("supply chain", () => {
     const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8"));
     expect(lock.lockfileVersion).toBe(3);
     expect(lock.packages[""].dependencies).toEqual(pkg.dependencies);
+    expect(lock.packages[""].devDependencies).toEqual(pkg.devDependencies);
+    for (const [name, version] of Object.entries((pkg.overrides ?? {}) as Record<string, string>)) {
+      expect({ name, version }).toEqual({ name, version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    }
+  });
+
+  it("records every optional platform package in the lockfile, so npm ci works on any machine", () => {
+    // npm ci refuses a lockfile whose optional native bindings (for example
+    // another OS's @swc/core build) are missing; npm install leaves them out
+    // silently when the registry lacks that exact version.
+    const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8"));
+    const packages = lock.packages as Record<string, { optionalDependencies?: Record<string, string> }>;
+    const unresolved: string[] = [];
+    for (const [path, entry] of Object.entries(packages)) {
+      for (const dependency of Object.keys(entry.optionalDependencies ?? {})) {
+        // Node resolution: walk up from the dependent's own node_modules.
+        const segments = path.split("node_modules/").filter(Boolean).map((s) => s.replace(/\/$/, ""));
+        const candidates = segments.map((_, i) => ["", ...segments.slice(0, segments.length - i)].join("node_modules/") + "/node_modules/" + dependency)
+          .map((candidate) => candidate.replace(/^\//, ""));
+        candidates.push(`node_modules/${dependency}`);
+        if (!candidates.some((candidate) => candidate in packages)) unresolved.push(`${path || "(root)"} -> ${dependency}`);
+      }
+    }
+    expect(unresolved).toEqual([]);
   });
 
   it("keeps the fixed versions the project depends on", () => {
