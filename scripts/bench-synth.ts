@@ -3,8 +3,8 @@
  * shipped environment plus the bootstrap stack into a temporary directory,
  * then prints the elapsed time as JSON. With `--barrel`, every deep import of
  * a provider class (`@cdktf/provider-aws/lib/<resource>`) is served from the
- * package root instead, which is what `import { ... } from "@cdktf/provider-aws"`
- * costs: the same synth, built with barrel imports.
+ * package root instead: the same synth, built as if every module imported its
+ * provider classes from the package root (a barrel import).
  */
 const started = process.hrtime.bigint();
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
