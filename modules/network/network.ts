@@ -43,6 +43,8 @@ export class Network extends Construct {
   readonly vpcCidr: string;
   /** Private subnets in zone order. */
   readonly privateSubnets: readonly PrivateSubnet[];
+  /** IDs of the private subnets, in zone order. */
+  readonly privateSubnetIds: readonly string[];
   /** The new VPC, when one was created. */
   readonly newVpc?: NewVpc;
 
@@ -58,5 +60,6 @@ export class Network extends Construct {
       this.vpcId = props.vpcId;
       this.privateSubnets = props.availabilityZones.map((zone, i) => ({ zone, subnetId: props.privateSubnetIds[i] }));
     }
+    this.privateSubnetIds = this.privateSubnets.map((subnet) => subnet.subnetId);
   }
 }

@@ -213,7 +213,7 @@ export class CloudExchangeStack extends ReadableStack {
             prefix: d.prefix,
             ...where,
             vpcId: network.vpcId,
-            subnetIds: network.privateSubnets.map((s) => s.subnetId),
+            subnetIds: network.privateSubnetIds,
             securityGroupId: securityGroups.loadBalancerSecurityGroup!.id,
             certificateArn: ingress.certificateArn,
             sslPolicy: d.albSslPolicy,
@@ -273,7 +273,7 @@ export class CloudExchangeStack extends ReadableStack {
     } else {
       const workload = new StandaloneWorkload(this, "workload", {
         ...workloadCommon,
-        subnetIds: network.privateSubnets.map((s) => s.subnetId),
+        subnetIds: network.privateSubnetIds,
       });
       this.services = [workload.service];
     }
@@ -305,7 +305,7 @@ export class CloudExchangeStack extends ReadableStack {
         kmsKeyArn: key.keyArn,
         clusterArn: cluster.clusterArn,
         vpcId: network.vpcId,
-        subnetIds: network.privateSubnets.map((s) => s.subnetId),
+        subnetIds: network.privateSubnetIds,
       });
     }
 
@@ -337,7 +337,7 @@ export class CloudExchangeStack extends ReadableStack {
           `--cluster ${cluster.clusterName}`,
           `--task-definition ${defender.taskDefinition.family}`,
           "--launch-type FARGATE --platform-version 1.4.0",
-          `--network-configuration awsvpcConfiguration={subnets=[${network.privateSubnets.map((s) => s.subnetId).join(",")}],securityGroups=[${defender.securityGroup.id}],assignPublicIp=DISABLED}`,
+          `--network-configuration awsvpcConfiguration={subnets=[${network.privateSubnetIds.join(",")}],securityGroups=[${defender.securityGroup.id}],assignPublicIp=DISABLED}`,
         ].join(" "),
         "Runs the Prisma Cloud Fargate Defender updater once",
       );
