@@ -11,18 +11,17 @@
  * Terraform creates and upgrades them one after another: an image change
  * never takes more than one member down at once.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/service-discovery-private-dns-namespace";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { Construct } from "constructs";
+import { shippedScript } from "../shipped-script";
 import { PrivateSubnet } from "../network/network";
 import { PeerPort } from "../network/security-groups";
 import { ConnectionTopology } from "../secrets/cloud-exchange-secrets";
 import { HaNodeSpec, PORTS } from "../workload/container-definitions";
 import { CloudExchangeService } from "../workload/service";
-import { accessPointIdsFor, WorkloadProps } from "../workload/standalone-workload";
 import { CloudExchangeTaskDefinition } from "../workload/task-definition";
+import { addWorkloadNode, WorkloadProps } from "../workload/workload-node";
 
 /** CE's replica-set name (ta_cloud_exchange `replica_set`, `setup`). */
 export const REPLICA_SET_NAME = "mongo_replica_set";
@@ -58,7 +57,7 @@ export function haTopology(namespace: string): { hostnames: string[]; connection
 
 /** The replica-set-init script run by every node. */
 export function replicaSetInitScript(): string {
-  return readFileSync(join(__dirname, "scripts", "replica-set-init.sh"), "utf8");
+  return shippedScript(__dirname, "replica-set-init.sh");
 }
 
 /** Props of {@link HaCluster}. */
@@ -119,26 +118,14 @@ export class HaCluster extends Construct {
         rabbitmqClusterPorts: RABBITMQ_CLUSTER_PORTS,
         replicaSetInitScript: script,
       };
-      const taskDefinition = new CloudExchangeTaskDefinition(node, "task", {
-        family: `${props.prefix}-node-${n}`,
-        spec: { ...props.spec, node: nodeSpec },
-        volumes: { fileSystemId: props.fileSystem.fileSystemId, accessPointIds: accessPointIdsFor(props.fileSystem, n, true) },
-        executionRoleArn: props.executionRoleArn,
-        taskRoleArn: props.taskRoleArn,
-      });
       const previous = services[services.length - 1];
-      const service = new CloudExchangeService(node, "service", {
+      const { taskDefinition, service } = addWorkloadNode(node, props, {
         name: `${props.prefix}-node-${n}`,
-        clusterArn: props.clusterArn,
-        taskDefinitionArn: taskDefinition.taskDefinition.arn,
+        number: n,
+        haNode: nodeSpec,
         subnetIds: [props.subnets[n - 1].subnetId],
-        securityGroupIds: props.securityGroupIds,
-        platformVersion: props.platformVersion,
-        enableExecuteCommand: props.enableExecuteCommand,
-        targetGroupArn: props.targetGroupArn,
         serviceRegistryArn: discovery.arn,
-        waitForSteadyState: true,
-        dependsOn: [...props.dependsOn, ...(previous ? [previous.service] : [])],
+        after: previous ? [previous.service] : [],
       });
       taskDefinitions.push(taskDefinition);
       services.push(service);

@@ -7,8 +7,7 @@
  * Containers: init and core-init (prepare volumes, then exit), mongodb,
  * rabbitmq, core and ui (essential), and in the HA variant replica-set-init.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { shippedScript } from "../shipped-script";
 
 /** One container definition, in the ECS API's shape. */
 export interface ContainerDefinition {
@@ -132,8 +131,7 @@ export interface CloudExchangeTaskSpec {
   readonly node?: HaNodeSpec;
 }
 
-const SCRIPTS = join(__dirname, "scripts");
-const script = (name: string) => readFileSync(join(SCRIPTS, name), "utf8");
+const script = (name: string) => shippedScript(__dirname, name);
 
 /** The contract's health-check timings for the databases and the UI. */
 const HEALTH_TIMING = { interval: 10, timeout: 10, retries: 10, startPeriod: 60 } as const;
@@ -215,9 +213,7 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
   const health = (command: string) => ({ command: ["CMD-SHELL", command], ...HEALTH_TIMING });
   const mount = (sourceVolume: string, containerPath: string, readOnly = false) => ({ sourceVolume, containerPath, readOnly });
   const proxy = spec.proxy;
-  const proxyEnvironment = proxy
-    ? env({ HTTP_PROXY: proxy.httpUrl, HTTPS_PROXY: proxy.httpsUrl, NO_PROXY: noProxyList(spec) })
-    : [];
+  const proxyVariables = proxy ? { HTTP_PROXY: proxy.httpUrl, HTTPS_PROXY: proxy.httpsUrl, NO_PROXY: noProxyList(spec) } : {};
   const proxySecrets = proxy?.urlsSecretArn
     ? [
         { name: "HTTP_PROXY", valueFrom: `${proxy.urlsSecretArn}:HTTP_PROXY::` },
@@ -289,7 +285,7 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
       MONGO_INITDB_ROOT_USERNAME: "root",
       MONGO_INITDB_DATABASE: "cte",
       MONGODB_USERNAME: "cteadmin",
-      ...Object.fromEntries(proxyEnvironment.map((e) => [e.name, e.value])),
+      ...proxyVariables,
     }),
     secrets: [
       { name: "MONGO_INITDB_ROOT_PASSWORD", valueFrom: spec.secrets.maintenancePassword },
@@ -367,7 +363,7 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
       CORE_LATEST_VERSION_TAG: app.coreLatestVersionTag,
       UI_LATEST_VERSION_TAG: app.uiLatestVersionTag,
       ANALYTICS_BASE_URL: app.analyticsBaseUrl,
-      ...Object.fromEntries(proxyEnvironment.map((e) => [e.name, e.value])),
+      ...proxyVariables,
       ...(node
         ? {
             HA_ENABLED: "True",
