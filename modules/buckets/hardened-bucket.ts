@@ -37,7 +37,7 @@ export interface HardenedBucketProps {
   readonly noncurrentVersionDays?: number;
   /** Where this bucket's server access logs go. Default: no server access logging. */
   readonly accessLogs?: { readonly targetBucket: string; readonly prefix: string };
-  /** Statements added to the bucket policy (after the TLS-only deny). Receives the bucket ARN. */
+  /** Statements added to the bucket policy (after the TLS-only deny). Receives the bucket ARN. Default: none. */
   readonly policyStatements?: (bucketArn: string) => PolicyStatement[];
   /** Send object events to EventBridge (Security Hub S3.11). Default true. */
   readonly eventBridgeNotifications?: boolean;

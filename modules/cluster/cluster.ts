@@ -5,24 +5,24 @@
 import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
 import { Construct } from "constructs";
+import { AwsLocation } from "../aws-location";
 
 /** Props of {@link Cluster}. */
 export type ClusterProps =
   | {
+      /** Create a cluster. */
       readonly mode: "new";
       /** Cluster name. */
       readonly name: string;
       /** ECS Exec sessions: encryption key and audit log group. Undefined when ECS Exec is off. */
       readonly executeCommand?: { readonly kmsKeyArn: string; readonly logGroupName: string };
     }
-  | {
+  | ({
+      /** Use a cluster that already exists. */
       readonly mode: "existing";
       /** Name of the existing cluster. */
       readonly name: string;
-      readonly accountId: string;
-      readonly region: string;
-      readonly partition: string;
-    };
+    } & AwsLocation);
 
 /** The cluster the services run in. */
 export class Cluster extends Construct {

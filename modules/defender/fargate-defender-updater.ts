@@ -23,6 +23,7 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { Construct } from "constructs";
+import { AwsLocation } from "../aws-location";
 import { DefenderSettings, secretNameOf } from "../config";
 import { policyDocument, PolicyStatement, serviceTrustPolicy } from "../iam/policy";
 import { ecrRepositoryArn, imageUri } from "../workload/images";
@@ -32,20 +33,18 @@ import { DefenderMemberRole } from "./member-role";
 export const UPDATER_LOG_GROUP = "/ecs/fargate-updater";
 
 /** Props of {@link FargateDefenderUpdater}. */
-export interface FargateDefenderUpdaterProps {
+export interface FargateDefenderUpdaterProps extends AwsLocation {
   /** Prefix of names, `ce-<env>`. */
   readonly prefix: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: string;
   /** The environment's defender settings (enabled, with image and secret). */
   readonly settings: DefenderSettings;
   /** KMS key of the log group. */
   readonly kmsKeyArn: string;
   /** Cluster the updater task runs in. */
   readonly clusterArn: string;
-  /** VPC and private subnets of the task. */
+  /** VPC of the task's security group. */
   readonly vpcId: string;
+  /** Private subnets the task runs in. */
   readonly subnetIds: readonly string[];
 }
 

@@ -7,21 +7,16 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { AwsLocation } from "../aws-location";
 import { policyDocument, PolicyStatement } from "../iam/policy";
 import { protectFromDestroy } from "../protection";
 
 /** Props of {@link EncryptionKey}. */
-export interface EncryptionKeyProps {
+export interface EncryptionKeyProps extends AwsLocation {
   /** Key description shown in the console. */
   readonly description: string;
   /** Alias name without the `alias/` prefix, e.g. `ce-prod`. */
   readonly alias: string;
-  /** Account that owns the key. */
-  readonly accountId: string;
-  /** Region of the key. */
-  readonly region: string;
-  /** AWS partition. */
-  readonly partition: string;
   /** Let CloudWatch Logs encrypt log groups of this account and region with the key. Default false. */
   readonly allowCloudWatchLogs?: boolean;
   /** Let CloudWatch alarms publish to SNS topics encrypted with the key. Default false. */

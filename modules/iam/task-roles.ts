@@ -9,15 +9,13 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
+import { AwsLocation } from "../aws-location";
 import { policyDocument, PolicyStatement, serviceTrustPolicy } from "./policy";
 
 /** Props of {@link TaskRoles}. */
-export interface TaskRolesProps {
+export interface TaskRolesProps extends AwsLocation {
   /** Prefix of role names, `ce-<env>`. */
   readonly prefix: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: string;
   /** Existing execution role; none is created when set. */
   readonly existingExecutionRoleArn?: string;
   /** Existing task role; none is created when set. */

@@ -8,6 +8,7 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Construct } from "constructs";
+import { AwsLocation } from "../aws-location";
 import { HardenedBucket } from "../buckets/hardened-bucket";
 import { UI_PORT } from "../network/security-groups";
 
@@ -56,12 +57,9 @@ export const UI_HEALTH_CHECK = {
 } as const;
 
 /** Props of {@link LoadBalancer}. */
-export interface LoadBalancerProps {
+export interface LoadBalancerProps extends AwsLocation {
   /** Prefix of names, `ce-<env>`. */
   readonly prefix: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: string;
   /** VPC of the target group. */
   readonly vpcId: string;
   /** Private subnets of the (internal) load balancer. */

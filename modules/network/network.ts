@@ -3,35 +3,32 @@
  * private subnets passed through unchanged (nothing is created then).
  */
 import { Construct } from "constructs";
-import { NaclClientRule, NewVpc } from "./new-vpc";
+import { NewVpc, NewVpcProps } from "./new-vpc";
 
 /** A private subnet and its zone. */
 export interface PrivateSubnet {
+  /** Availability zone of the subnet. */
   readonly zone: string;
+  /** Subnet ID. */
   readonly subnetId: string;
 }
 
 /** Props of {@link Network}. */
 export type NetworkProps =
-  | {
+  | ({
+      /** Create a VPC: everything {@link NewVpcProps} describes. */
       readonly mode: "new";
-      readonly prefix: string;
-      readonly availabilityZones: readonly string[];
-      readonly vpcCidr: string;
-      readonly privateSubnetCidrs: readonly string[];
-      readonly publicSubnetCidrs: readonly string[];
-      readonly clientRules: readonly NaclClientRule[];
-      readonly flowLogs?: { readonly trafficType: string; readonly retentionDays: number; readonly kmsKeyArn: string };
-      readonly s3GatewayEndpoint: boolean;
-      readonly accountId: string;
-      readonly region: string;
-      readonly partition: string;
-    }
+    } & NewVpcProps)
   | {
+      /** Use a VPC and private subnets that already exist; nothing is created. */
       readonly mode: "existing";
+      /** Zones of the private subnets, in the same order. */
       readonly availabilityZones: readonly string[];
+      /** ID of the existing VPC. */
       readonly vpcId: string;
+      /** CIDR of the existing VPC (security group and NO_PROXY rules). */
       readonly vpcCidr: string;
+      /** Private subnet IDs, one per zone. */
       readonly privateSubnetIds: readonly string[];
     };
 

@@ -20,6 +20,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
+import { AwsLocation } from "../aws-location";
 import { policyDocument, serviceTrustPolicy } from "../iam/policy";
 
 /** Where clients of the load balancer come from, for the NACL allow rules. */
@@ -31,7 +32,7 @@ export interface NaclClientRule {
 }
 
 /** Props of {@link NewVpc}. */
-export interface NewVpcProps {
+export interface NewVpcProps extends AwsLocation {
   /** Prefix of resource names, `ce-<env>`. */
   readonly prefix: string;
   /** Zones, one public and one private subnet each. */
@@ -48,10 +49,6 @@ export interface NewVpcProps {
   readonly flowLogs?: { readonly trafficType: string; readonly retentionDays: number; readonly kmsKeyArn: string };
   /** Add an S3 gateway endpoint on the private route tables. */
   readonly s3GatewayEndpoint: boolean;
-  /** Account, region and partition, for the flow-log role's conditions. */
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: string;
 }
 
 /** First NACL rule number of the client allow rules; the template's rules use 100-110. */

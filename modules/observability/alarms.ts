@@ -13,6 +13,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
+import { AwsLocation } from "../aws-location";
 import { policyDocument, serviceTrustPolicy } from "../iam/policy";
 
 /** A service the alarms watch. */
@@ -24,12 +25,9 @@ export interface WatchedService {
 }
 
 /** Props of {@link Alarms}. */
-export interface AlarmsProps {
+export interface AlarmsProps extends AwsLocation {
   /** Prefix of names, `ce-<env>`. */
   readonly prefix: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: string;
   /** KMS key of the topic. */
   readonly kmsKeyArn: string;
   /** E-mail subscribers. */
@@ -38,14 +36,15 @@ export interface AlarmsProps {
   readonly clusterName: string;
   /** Services, one per node. */
   readonly services: readonly WatchedService[];
-  /** CPU and memory thresholds, percent. */
+  /** Average CPU utilization, percent, above which the CPU alarm fires. */
   readonly cpuUtilizationPercent: number;
+  /** Average memory utilization, percent, above which the memory alarm fires. */
   readonly memoryUtilizationPercent: number;
   /** Consecutive 5-minute periods before CPU/memory alarms fire. */
   readonly evaluationPeriods: number;
-  /** The UI target group and its load balancer (ARN suffixes), when the stack has an ALB. */
+  /** The UI target group and its load balancer (ARN suffixes), when the stack has an ALB. Default: none (no target alarm). */
   readonly loadBalancer?: { readonly targetGroupArnSuffix: string; readonly loadBalancerArnSuffix: string };
-  /** HA: the container log group where mongod logs member state changes. */
+  /** HA: the container log group where mongod logs member state changes. Default: none (no replica-set alarm). */
   readonly replicaSet?: { readonly logGroupName: string };
 }
 

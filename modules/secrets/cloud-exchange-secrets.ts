@@ -49,6 +49,7 @@ export function connectionStrings(topology: ConnectionTopology, password: string
 /** Props of {@link CloudExchangeSecrets}. */
 export type CloudExchangeSecretsProps =
   | {
+      /** Generate every value with the random provider. */
       readonly mode: "generate";
       /** Prefix of secret names: `<prefix>/jwt-secret`, ... */
       readonly namePrefix: string;
@@ -62,9 +63,13 @@ export type CloudExchangeSecretsProps =
       readonly allowDestroy?: boolean;
     }
   | {
+      /** Use secrets that already exist. */
       readonly mode: "existing";
+      /** Secret holding the JWT signing secret as a plain string. */
       readonly jwtSecretArn: string;
+      /** Secret holding the JSON keys of {@link MAINTENANCE_KEYS}. */
       readonly maintenanceSecretArn: string;
+      /** Secret holding the JSON keys of {@link CLUSTER_KEYS}. */
       readonly clusterSecretArn: string;
       /** Customer managed key of the existing secrets, if any. */
       readonly kmsKeyArn?: string;

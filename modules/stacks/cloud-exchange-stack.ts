@@ -8,6 +8,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { AwsLocation } from "../aws-location";
 import { RemoteState } from "../backend/remote-state";
 import { Cluster } from "../cluster/cluster";
 import { derive, Derived, Environment } from "../config";
@@ -76,7 +77,7 @@ export class CloudExchangeStack extends ReadableStack {
     this.environment = env;
     this.derived = d;
     const allowDestroy = env.protection.allowDestroy;
-    const where = { accountId: env.accountId, region: env.region, partition: d.partition };
+    const where: AwsLocation = { accountId: env.accountId, region: env.region, partition: d.partition };
 
     new AwsProvider(this, "aws", {
       region: env.region,

@@ -19,8 +19,9 @@ export interface AccessPointSpec {
   readonly key: string;
   /** Root directory of the access point, created with the owner below. */
   readonly path: string;
-  /** POSIX user and group every request through the access point runs as. Default 1001 (CE's containers). */
+  /** POSIX user every request through the access point runs as. Default 1001 (CE's containers). */
   readonly uid?: number;
+  /** POSIX group every request through the access point runs as. Default 1001 (CE's containers). */
   readonly gid?: number;
   /** Permissions of the root directory when EFS creates it. Default "0750". */
   readonly permissions?: string;

@@ -29,7 +29,7 @@ export interface CloudExchangeServiceProps {
   readonly targetGroupArn?: string;
   /** Cloud Map service of this node (HA). Default: none. */
   readonly serviceRegistryArn?: string;
-  /** Resources that must exist first (EFS mount targets, listeners, the previous HA node). */
+  /** Resources that must exist first (EFS mount targets, listeners, the previous HA node). Default: none. */
   readonly dependsOn?: readonly ITerraformDependable[];
   /** Wait for a steady state on apply. Default true. */
   readonly waitForSteadyState?: boolean;

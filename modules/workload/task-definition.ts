@@ -11,6 +11,7 @@ import { cloudExchangeContainers, CloudExchangeTaskSpec, ContainerDefinition } f
 
 /** Which EFS access point backs each EFS volume of the task. */
 export interface TaskVolumes {
+  /** The EFS file system of every EFS volume. */
   readonly fileSystemId: string;
   /** Access point ID per EFS volume name (mongo-data, rabbitmq-data, custom_plugins, repos, ssl_certs, ha-shared). */
   readonly accessPointIds: Readonly<Record<string, string>>;
