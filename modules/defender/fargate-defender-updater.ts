@@ -25,7 +25,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { Construct } from "constructs";
 import { AwsLocation } from "../aws-location";
 import { DefenderSettings, secretNameOf } from "../config";
-import { policyDocument, PolicyStatement, serviceTrustPolicy } from "../iam/policy";
+import { ecrPullStatements, policyDocument, PolicyStatement, serviceTrustPolicy } from "../iam/policy";
 import { ecrRepositoryArn, imageUri } from "../workload/images";
 import { DefenderMemberRole } from "./member-role";
 
@@ -48,11 +48,16 @@ export interface FargateDefenderUpdaterProps extends AwsLocation {
   readonly subnetIds: readonly string[];
 }
 
+/** Accounts the updater protects: the listed ones in organization mode, else this one. */
+export function updaterAccounts(settings: DefenderSettings, accountId: string): readonly string[] {
+  return settings.deploymentMode === "organization" ? settings.accounts : [accountId];
+}
+
 /** Variables of the updater task (the document's table). */
 export function updaterEnvironment(props: Pick<FargateDefenderUpdaterProps, "settings" | "accountId" | "region" | "partition">): Record<string, string> {
   const s = props.settings;
   const organization = s.deploymentMode === "organization";
-  const accounts = organization ? s.accounts : [props.accountId];
+  const accounts = updaterAccounts(s, props.accountId);
   const regions = s.regions.length > 0 ? s.regions : [props.region];
   const clusters = s.clusters.flatMap((name) =>
     accounts.flatMap((account) => regions.map((region) => `arn:${props.partition}:ecs:${region}:${account}:cluster/${name}`)),
@@ -93,7 +98,7 @@ export class FargateDefenderUpdater extends Construct {
     if (!s.enabled || !s.image || !s.pccSecretArn) throw new Error("the defender updater needs enabled settings with an image and a secret");
     const { partition, region, accountId } = props;
     const organization = s.deploymentMode === "organization";
-    const accounts = organization ? s.accounts : [accountId];
+    const accounts = updaterAccounts(s, accountId);
     const family = `${props.prefix}-fargate-updater`;
 
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
@@ -107,19 +112,8 @@ export class FargateDefenderUpdater extends Construct {
       description: "Prisma Cloud Fargate Defender updater task: reads the organization and assumes the member roles",
       assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId, `arn:${partition}:ecs:${region}:${accountId}:*`),
     });
-    const repository = ecrRepositoryArn(s.image);
     const statements: PolicyStatement[] = [
-      ...(repository
-        ? [
-            { Sid: "GetEcrToken", Effect: "Allow" as const, Action: "ecr:GetAuthorizationToken", Resource: "*" },
-            {
-              Sid: "PullTheUpdaterImage",
-              Effect: "Allow" as const,
-              Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
-              Resource: repository,
-            },
-          ]
-        : []),
+      ...ecrPullStatements(ecrRepositoryArn(s.image), "PullTheUpdaterImage"),
       {
         Sid: "WriteUpdaterLogs",
         Effect: "Allow",

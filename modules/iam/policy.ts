@@ -36,6 +36,24 @@ export function serviceTrustPolicy(service: string, accountId: string, sourceArn
   ]);
 }
 
+/**
+ * Statements letting a role pull images from ECR repositories: the token call
+ * (which has no resource-level permissions) and the layer reads, limited to
+ * the repositories. No statement when no image comes from ECR.
+ */
+export function ecrPullStatements(repositoryArns: string | readonly string[] | undefined, pullSid: string): PolicyStatement[] {
+  if (repositoryArns === undefined || repositoryArns.length === 0) return [];
+  return [
+    { Sid: "GetEcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    {
+      Sid: pullSid,
+      Effect: "Allow",
+      Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+      Resource: typeof repositoryArns === "string" ? repositoryArns : [...repositoryArns],
+    },
+  ];
+}
+
 /** Statement denying any request to a bucket that does not use TLS (Security Hub S3.5). */
 export function denyInsecureTransport(bucketArn: string): PolicyStatement {
   return {

@@ -10,7 +10,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import { AwsLocation } from "../aws-location";
-import { policyDocument, PolicyStatement, serviceTrustPolicy } from "./policy";
+import { ecrPullStatements, policyDocument, PolicyStatement, serviceTrustPolicy } from "./policy";
 
 /** Props of {@link TaskRoles}. */
 export interface TaskRolesProps extends AwsLocation {
@@ -42,19 +42,7 @@ export interface TaskRolesProps extends AwsLocation {
 
 /** The execution role's policy statements. */
 export function executionStatements(needs: TaskRolesProps["execution"]): PolicyStatement[] {
-  const statements: PolicyStatement[] = [];
-  if (needs.ecrRepositoryArns.length > 0) {
-    statements.push(
-      // GetAuthorizationToken has no resource-level permissions.
-      { Sid: "GetEcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-      {
-        Sid: "PullImages",
-        Effect: "Allow",
-        Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
-        Resource: [...needs.ecrRepositoryArns],
-      },
-    );
-  }
+  const statements: PolicyStatement[] = [...ecrPullStatements(needs.ecrRepositoryArns, "PullImages")];
   statements.push({
     Sid: "WriteContainerLogs",
     Effect: "Allow",
