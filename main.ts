@@ -25,25 +25,19 @@ export interface BuildOptions {
   readonly includeBootstrap?: boolean;
 }
 
-/** The state buckets the environments use, one entry per bucket; refuses conflicting settings. */
+/**
+ * The state buckets the environments use, one entry per bucket (the first
+ * environment's settings; {@link parseEnvironments} has already refused
+ * environments that disagree on a shared bucket).
+ */
 export function stateBuckets(environments: readonly Environment[]): StateBucketSpec[] {
-  const byBucket = new Map<string, StateBucketSpec & { owner: string }>();
-  const problems: { source: string; path: string; message: string }[] = [];
+  const byBucket = new Map<string, StateBucketSpec>();
   for (const env of environments) {
-    const spec = { bucket: env.state.bucket, region: env.state.region, accountId: env.accountId, kmsKeyArn: env.state.kmsKeyArn };
-    const earlier = byBucket.get(spec.bucket);
-    if (!earlier) {
-      byBucket.set(spec.bucket, { ...spec, owner: env.name });
-    } else if (earlier.region !== spec.region || earlier.accountId !== spec.accountId || earlier.kmsKeyArn !== spec.kmsKeyArn) {
-      problems.push({
-        source: `environment ${env.name}`,
-        path: "state",
-        message: `uses bucket ${spec.bucket} with a different region, account or KMS key than environment ${earlier.owner}`,
-      });
+    if (!byBucket.has(env.state.bucket)) {
+      byBucket.set(env.state.bucket, { bucket: env.state.bucket, region: env.state.region, accountId: env.accountId, kmsKeyArn: env.state.kmsKeyArn });
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return [...byBucket.values()].map(({ owner: _owner, ...spec }) => spec);
+  return [...byBucket.values()];
 }
 
 /** Builds the app for validated environments (nothing is synthesized yet). */

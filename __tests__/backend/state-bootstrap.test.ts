@@ -1,6 +1,6 @@
 /** The ce-state-bootstrap stack creates hardened, protected state buckets. */
 import { stateBuckets } from "../../main";
-import { ConfigError, parseEnvironment } from "../../modules/config";
+import { ConfigError, parseEnvironments } from "../../modules/config";
 import { baseEnvironment } from "../support/fixtures";
 import { policyOf, ref, resourcesOf, synthApp } from "../support/synth";
 
@@ -88,10 +88,22 @@ describe("state bootstrap stack", () => {
     ]);
   });
 
-  it("refuses environments that share a bucket name with different settings", () => {
-    const a = parseEnvironment(baseEnvironment());
-    const b = parseEnvironment(baseEnvironment({ name: "b", state: { bucket: "test-ce-tfstate", region: "us-east-1" } }));
-    expect(() => stateBuckets([a, b])).toThrow(ConfigError);
-    expect(() => stateBuckets([a, b])).toThrow(/state: uses bucket test-ce-tfstate with a different region, account or KMS key than environment test/);
+  it("refuses environments that share a bucket name with different settings, before anything is built", () => {
+    const sources = [
+      { source: "environments/test.ts", input: baseEnvironment() },
+      { source: "environments/b.ts", input: baseEnvironment({ name: "b", state: { bucket: "test-ce-tfstate", region: "us-east-1" } }) },
+    ];
+    expect(() => parseEnvironments(sources)).toThrow(ConfigError);
+    expect(() => parseEnvironments(sources)).toThrow(
+      /environments\/b\.ts[^\n]*\n\s+- state: uses bucket test-ce-tfstate with a different region, account or KMS key than environment test/,
+    );
+  });
+
+  it("creates a bucket shared by agreeing environments once", () => {
+    const shared = parseEnvironments([
+      { source: "a", input: baseEnvironment() },
+      { source: "b", input: baseEnvironment({ name: "b" }) },
+    ]);
+    expect(stateBuckets(shared).map((b) => b.bucket)).toEqual(["test-ce-tfstate"]);
   });
 });

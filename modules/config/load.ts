@@ -82,20 +82,36 @@ export function parseEnvironments(sources: readonly EnvironmentSource[]): Enviro
     seen.set(result.environment.name, source.source);
     environments.push(result.environment);
   }
-  problems.push(...acrossEnvironments(environments, sources));
+  problems.push(...acrossEnvironments(environments, seen));
   if (problems.length > 0) throw new ConfigError(problems);
   return environments;
 }
 
 /**
- * Problems only visible across environments: the Fargate Defender updater's
- * role names are global in an account and its log group name is fixed by
- * the document, so one updater per account and region, with distinct roles.
+ * Problems only visible across environments:
+ * - environments sharing a state bucket must agree on its region, account
+ *   and KMS key (the bootstrap stack creates each bucket once);
+ * - the Fargate Defender updater's role names are global in an account and
+ *   its log group name is fixed by the document, so one updater per account
+ *   and region, with distinct roles.
  */
-function acrossEnvironments(environments: readonly Environment[], sources: readonly EnvironmentSource[]): ConfigProblem[] {
+function acrossEnvironments(environments: readonly Environment[], sourceByName: ReadonlyMap<string, string>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const sourceOf = (env: Environment) =>
-    sources.find((s) => (s.input as { name?: unknown } | null)?.name === env.name)?.source ?? `environment ${env.name}`;
+  const sourceOf = (env: Environment) => sourceByName.get(env.name) ?? `environment ${env.name}`;
+
+  const bucketOwners = new Map<string, Environment>();
+  for (const env of environments) {
+    const earlier = bucketOwners.get(env.state.bucket);
+    if (!earlier) bucketOwners.set(env.state.bucket, env);
+    else if (earlier.state.region !== env.state.region || earlier.accountId !== env.accountId || earlier.state.kmsKeyArn !== env.state.kmsKeyArn) {
+      problems.push({
+        source: sourceOf(env),
+        path: "state",
+        message: `uses bucket ${env.state.bucket} with a different region, account or KMS key than environment ${earlier.name}`,
+      });
+    }
+  }
+
   const owners = new Map<string, Environment>();
   for (const env of environments) {
     if (!env.defender.enabled) continue;
