@@ -6,7 +6,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend } from "cdktf";
 import { Construct } from "constructs";
-import { HardenedBucket } from "../buckets/hardened-bucket";
+import { HardenedBucket, serverAccessLogDelivery, ServerAccessLogSource } from "../buckets/hardened-bucket";
 import { partitionOf } from "../config/patterns";
 import { EncryptionKey } from "../encryption/encryption-key";
 import { ReadableStack } from "../stacks/readable-stack";
@@ -81,31 +81,25 @@ export class StateBootstrapStack extends ReadableStack {
       // Who read or wrote the state (it holds generated secrets) is kept in a
       // second bucket; S3 server access logs can only go to an SSE-S3 bucket.
       const logBucketName = `${spec.bucket}-access-logs`.slice(0, 63).replace(/[.-]+$/, "");
+      const logged: ServerAccessLogSource = {
+        bucketName: spec.bucket,
+        prefix: "state-bucket/",
+        accountId: spec.accountId,
+        partition: partitionOf(spec.region),
+      };
       const logBucket = new HardenedBucket(scopeOfBucket, "access-log-bucket", {
         bucketName: logBucketName,
         encryption: { kind: "s3-managed" },
         expireAfterDays: props.accessLogRetentionDays ?? 365,
         noncurrentVersionDays: 30,
         provider,
-        policyStatements: (bucketArn) => [
-          {
-            Sid: "S3ServerAccessLogDelivery",
-            Effect: "Allow",
-            Principal: { Service: "logging.s3.amazonaws.com" },
-            Action: "s3:PutObject",
-            Resource: `${bucketArn}/state-bucket/*`,
-            Condition: {
-              ArnLike: { "aws:SourceArn": `arn:${partitionOf(spec.region)}:s3:::${spec.bucket}` },
-              StringEquals: { "aws:SourceAccount": spec.accountId },
-            },
-          },
-        ],
+        policyStatements: (bucketArn) => [serverAccessLogDelivery(bucketArn, logged)],
       });
       const bucket = new HardenedBucket(scopeOfBucket, "bucket", {
         bucketName: spec.bucket,
         encryption: { kind: "kms", keyArn },
         noncurrentVersionDays: props.noncurrentVersionDays ?? 365,
-        accessLogs: { targetBucket: logBucket.bucketName, prefix: "state-bucket/" },
+        accessLogs: { targetBucket: logBucket.bucketName, prefix: logged.prefix },
         provider,
       });
       buckets.set(spec.bucket, bucket);

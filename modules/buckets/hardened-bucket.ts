@@ -25,6 +25,36 @@ export type BucketEncryption =
   /** SSE-S3: required where AWS delivers logs (ALB access logs, S3 server access logs). */
   | { readonly kind: "s3-managed" };
 
+/** A bucket whose S3 server access logs another bucket receives. */
+export interface ServerAccessLogSource {
+  /** Name of the bucket whose accesses are logged. */
+  readonly bucketName: string;
+  /** Key prefix of its logs in the receiving bucket, ending in `/`. */
+  readonly prefix: string;
+  /** Account that owns the logged bucket. */
+  readonly accountId: string;
+  /** Partition of the logged bucket. */
+  readonly partition: string;
+}
+
+/**
+ * Policy statement of a log bucket letting the S3 logging service deliver
+ * one source bucket's server access logs under its prefix, and nothing else.
+ */
+export function serverAccessLogDelivery(logBucketArn: string, source: ServerAccessLogSource): PolicyStatement {
+  return {
+    Sid: "S3ServerAccessLogDelivery",
+    Effect: "Allow",
+    Principal: { Service: "logging.s3.amazonaws.com" },
+    Action: "s3:PutObject",
+    Resource: `${logBucketArn}/${source.prefix}*`,
+    Condition: {
+      ArnLike: { "aws:SourceArn": `arn:${source.partition}:s3:::${source.bucketName}` },
+      StringEquals: { "aws:SourceAccount": source.accountId },
+    },
+  };
+}
+
 /** Props of {@link HardenedBucket}. */
 export interface HardenedBucketProps {
   /** Globally unique bucket name. */

@@ -9,7 +9,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Construct } from "constructs";
 import { AwsLocation } from "../aws-location";
-import { HardenedBucket } from "../buckets/hardened-bucket";
+import { HardenedBucket, serverAccessLogDelivery, ServerAccessLogSource } from "../buckets/hardened-bucket";
 import { UI_PORT } from "../network/security-groups";
 
 /**
@@ -101,34 +101,28 @@ export class LoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
     const suffix = `${props.accountId}-${props.region}`;
+    const logged: ServerAccessLogSource = {
+      bucketName: `${props.prefix}-alb-logs-${suffix}`,
+      prefix: "alb-log-bucket/",
+      accountId: props.accountId,
+      partition: props.partition,
+    };
     this.serverAccessLogBucket = new HardenedBucket(this, "server-access-log-bucket", {
       bucketName: `${props.prefix}-access-logs-${suffix}`,
       encryption: { kind: "s3-managed" },
       expireAfterDays: props.accessLogRetentionDays,
       noncurrentVersionDays: 30,
       allowDestroy: props.allowDestroy,
-      policyStatements: (bucketArn) => [
-        {
-          Sid: "S3ServerAccessLogDelivery",
-          Effect: "Allow",
-          Principal: { Service: "logging.s3.amazonaws.com" },
-          Action: "s3:PutObject",
-          Resource: `${bucketArn}/alb-log-bucket/*`,
-          Condition: {
-            ArnLike: { "aws:SourceArn": `arn:${props.partition}:s3:::${props.prefix}-alb-logs-${suffix}` },
-            StringEquals: { "aws:SourceAccount": props.accountId },
-          },
-        },
-      ],
+      policyStatements: (bucketArn) => [serverAccessLogDelivery(bucketArn, logged)],
     });
     const logPrefix = "alb";
     const elbAccount = ELB_ACCOUNT_BY_REGION[props.region];
     this.accessLogBucket = new HardenedBucket(this, "access-log-bucket", {
-      bucketName: `${props.prefix}-alb-logs-${suffix}`,
+      bucketName: logged.bucketName,
       encryption: { kind: "s3-managed" },
       expireAfterDays: props.accessLogRetentionDays,
       noncurrentVersionDays: 30,
-      accessLogs: { targetBucket: this.serverAccessLogBucket.bucketName, prefix: "alb-log-bucket/" },
+      accessLogs: { targetBucket: this.serverAccessLogBucket.bucketName, prefix: logged.prefix },
       allowDestroy: props.allowDestroy,
       policyStatements: (bucketArn) => {
         const resource = `${bucketArn}/${logPrefix}/AWSLogs/${props.accountId}/*`;
