@@ -7,12 +7,13 @@
 import { VOLUMES } from "../workload/container-definitions";
 import { AccessPointSpec } from "./file-system";
 
-/** Access points shared by every node: plugins, repositories, the UI certificate. */
-const SHARED: readonly AccessPointSpec[] = [
-  { key: "custom-plugins", path: "/data/custom_plugins" },
-  { key: "repos", path: "/data/repos" },
-  { key: "ssl-certs", path: "/data/ssl_certs" },
-];
+/** Access points shared by every node, by the task volume they back: plugins, repositories, the UI certificate. */
+const SHARED_BY_VOLUME: Readonly<Record<string, AccessPointSpec>> = {
+  [VOLUMES.customPlugins]: { key: "custom-plugins", path: "/data/custom_plugins" },
+  [VOLUMES.repos]: { key: "repos", path: "/data/repos" },
+  [VOLUMES.sslCerts]: { key: "ssl-certs", path: "/data/ssl_certs" },
+};
+const SHARED = Object.values(SHARED_BY_VOLUME);
 
 /** The HA coordination directory every node mounts (the VM setup's NFS directory). */
 export const HA_SHARED_ACCESS_POINT: AccessPointSpec = { key: "ha-shared", path: "/data/ha-shared" };
@@ -43,9 +44,7 @@ export function volumeAccessPointKeys(node: number, ha: boolean): Record<string,
   return {
     [VOLUMES.mongoData]: mongo.key,
     [VOLUMES.rabbitmqData]: rabbitmq.key,
-    [VOLUMES.customPlugins]: "custom-plugins",
-    [VOLUMES.repos]: "repos",
-    [VOLUMES.sslCerts]: "ssl-certs",
+    ...Object.fromEntries(Object.entries(SHARED_BY_VOLUME).map(([volume, accessPoint]) => [volume, accessPoint.key])),
     ...(ha ? { [VOLUMES.haShared]: HA_SHARED_ACCESS_POINT.key } : {}),
   };
 }
