@@ -3,7 +3,7 @@
  * need and that must be computed the same way everywhere.
  */
 import { partitionOf } from "./patterns";
-import { defaultSubnetCidrs, Environment, TLS_VERSIONS, taskSizeOf } from "./schema";
+import { defaultSubnetCidrs, Environment, HA_NODE_COUNT, TLS_VERSIONS, taskSizeOf } from "./schema";
 import { SIZE_PRESETS } from "./sizing";
 
 /** Derived settings of an environment. */
@@ -62,6 +62,6 @@ export function derive(env: Environment): Derived {
           ? "ELBSecurityPolicy-TLS13-1-3-2021-06"
           : "ELBSecurityPolicy-TLS13-1-2-2021-06",
     haNamespace: env.ha.namespace ?? `${env.name}.cloudexchange.internal`,
-    nodeCount: env.variant === "ha" ? 3 : 1,
+    nodeCount: env.variant === "ha" ? HA_NODE_COUNT : 1,
   };
 }

@@ -502,6 +502,9 @@ export function defaultSubnetCidrs(vpcCidr: string, zones: number): { private: s
   return { private: indexes.map(at), public: indexes.map((i) => at(i + zones)) };
 }
 
+/** Nodes of the HA variant: one per availability zone. */
+export const HA_NODE_COUNT = 3;
+
 /** Checks that span several fields; each problem is reported at the field that must change. */
 function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
   const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
@@ -511,8 +514,8 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
     if (!zone.startsWith(env.region)) problem(["availabilityZones", i], `must be a zone of region ${env.region}`);
     if (zones.indexOf(zone) !== i) problem(["availabilityZones", i], "is listed twice");
   });
-  if (env.variant === "ha" && zones.length !== 3) {
-    problem(["availabilityZones"], "must list exactly 3 zones for variant ha (one node per zone)");
+  if (env.variant === "ha" && zones.length !== HA_NODE_COUNT) {
+    problem(["availabilityZones"], `must list exactly ${HA_NODE_COUNT} zones for variant ha (one node per zone)`);
   }
 
   const { cpu, memory } = taskSizeOf(env.size);

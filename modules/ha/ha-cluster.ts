@@ -14,6 +14,7 @@
 import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/service-discovery-private-dns-namespace";
 import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { Construct } from "constructs";
+import { HA_NODE_COUNT } from "../config/schema";
 import { shippedScript } from "../shipped-script";
 import { PrivateSubnet } from "../network/network";
 import { PeerPort } from "../network/security-groups";
@@ -25,8 +26,8 @@ import { addWorkloadNode, WorkloadProps } from "../workload/workload-node";
 
 /** CE's replica-set name (ta_cloud_exchange `replica_set`, `setup`). */
 export const REPLICA_SET_NAME = "mongo_replica_set";
-/** Number of nodes. */
-export const NODE_COUNT = 3;
+/** Number of nodes (the environment model's, which validates one zone per node). */
+export const NODE_COUNT = HA_NODE_COUNT;
 /** RabbitMQ ports between nodes besides AMQP and management: epmd, distribution, CLI tools. */
 export const RABBITMQ_CLUSTER_PORTS = [4369, 25672, 35672] as const;
 /** Where replica-set-init mounts the shared HA directory. */
