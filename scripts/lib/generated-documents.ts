@@ -26,6 +26,7 @@ export function renderShippedCosts(): string {
   return renderEstimates(parseEnvironments(environmentSources()).map((env) => estimate(env)));
 }
 
+/** Each generated file (path from the project root) and the function that renders its wanted content. */
 export function generatedDocuments(): Record<string, () => string> {
   return {
     "docs/environment-reference.md": renderEnvironmentReference,

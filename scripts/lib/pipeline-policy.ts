@@ -6,11 +6,10 @@
  * the policy cannot fall behind the code. Written to
  * examples/pipeline-deploy-policy.json by `npm run docs`.
  */
-import { Testing } from "cdktf";
 import { environmentSources } from "../../environments";
-import { buildApp } from "../../main";
-import { parseEnvironments } from "../../modules/config";
+import { EnvironmentInput } from "../../modules/config";
 import { baseEnvironment, haEnvironment, variations } from "../../__tests__/support/fixtures";
+import { synthApp } from "../../__tests__/support/synth";
 
 /** Actions and resources per resource type. Resources default to "*" where the create calls cannot be scoped. */
 export const ACTIONS_BY_TYPE: Readonly<Record<string, { service: string; actions: readonly string[]; resources?: readonly string[] }>> = {
@@ -91,13 +90,11 @@ export const ACTIONS_BY_TYPE: Readonly<Record<string, { service: string; actions
 
 /** Resource types used by every stack the project can synthesize (shipped environments and fixtures). */
 export function usedResourceTypes(): string[] {
-  const shipped = parseEnvironments(environmentSources());
-  const fixtures = parseEnvironments([...Object.values(variations()), haEnvironment({ name: "hagen" }), baseEnvironment({ name: "plain" })].map((input, i) => ({ source: `fixture ${i}`, input })));
+  const shipped = environmentSources().map((s) => s.input as EnvironmentInput);
+  const fixtures = [...Object.values(variations()), haEnvironment({ name: "hagen" }), baseEnvironment({ name: "plain" })];
   const types = new Set<string>();
-  for (const environments of [shipped, fixtures]) {
-    const app = buildApp(environments, { outdir: "/nonexistent-not-written" });
-    for (const child of app.node.children) {
-      const stack = JSON.parse(Testing.synth(child as never)) as { resource?: Record<string, unknown> };
+  for (const inputs of [shipped, fixtures]) {
+    for (const stack of Object.values(synthApp(inputs))) {
       for (const type of Object.keys(stack.resource ?? {})) types.add(type);
     }
   }
