@@ -3,20 +3,19 @@
  * 1. the whole-app synth in process (fresh process, deep provider imports),
  * 2. the same synth with barrel imports, and the ratio between them,
  * 3. the whole test suite as `npm test` runs it (type check, then every Jest suite),
- * 4. the offline plan time of every shipped stack (init, validate, plan, show).
+ * 4. the synth and offline plan time of every shipped stack (init, validate, plan, show).
  * Synth figures are the best of three runs each, so a cold disk cache or the
  * first transpilation does not count. `--quick` times one synth of each kind
  * and stops there (the command test uses it).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus } from "node:os";
 import { join } from "node:path";
-import { inParallel, MIRROR_VARIABLE, planStack } from "../__tests__/plan/harness";
+import { MIRROR_VARIABLE } from "../__tests__/plan/harness";
+import { synthesizeAndPlan } from "../__tests__/plan/planned-stacks";
 import { withExistingSecrets } from "../__tests__/support/fixtures";
 import { environmentSources } from "../environments";
-import { buildApp } from "../main";
-import { EnvironmentInput, parseEnvironments } from "../modules/config";
+import { EnvironmentInput } from "../modules/config";
 
 const ROOT = join(__dirname, "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
@@ -69,23 +68,15 @@ async function main(): Promise<void> {
   if (!process.env[MIRROR_VARIABLE]) {
     process.env[MIRROR_VARIABLE] = execFileSync(join(ROOT, ".ci", "find-provider-mirror"), { encoding: "utf8" }).trim();
   }
-  const outdir = mkdtempSync(join(tmpdir(), "ce-bench-plan-"));
-  try {
-    const sources = environmentSources().map((s) => ({ source: s.source, input: withExistingSecrets(s.input as EnvironmentInput) }));
-    const app = buildApp(parseEnvironments(sources), { outdir });
-    app.synth();
-    const stacks = app.node.children.map((c) => c.node.id).sort();
-    const planStart = process.hrtime.bigint();
-    const results = await inParallel(stacks, 2, (name) => planStack(join(outdir, "stacks", name), name));
-    const planSeconds = Number(process.hrtime.bigint() - planStart) / 1e9;
-    console.log(`offline plan, ${stacks.length} shipped stacks, 2 at a time  : ${fmt(planSeconds)}`);
-    for (const r of results) {
-      const s = r.seconds;
-      const count = r.plan.resource_changes?.length ?? 0;
-      console.log(`  ${r.stack.padEnd(20)} ${String(count).padStart(4)} resources  init ${fmt(s.init)}  validate ${fmt(s.validate)}  plan ${fmt(s.plan)}  show ${fmt(s.show)}  valid=${r.validation.valid}`);
-    }
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
+  const sources = environmentSources().map((s) => ({ source: s.source, input: withExistingSecrets(s.input as EnvironmentInput) }));
+  const planStart = process.hrtime.bigint();
+  const results = [...(await synthesizeAndPlan(sources)).values()].map((r) => r.plan);
+  const planSeconds = Number(process.hrtime.bigint() - planStart) / 1e9;
+  console.log(`synth + offline plan, ${results.length} shipped stacks, 2 at a time: ${fmt(planSeconds)}`);
+  for (const r of results) {
+    const s = r.seconds;
+    const count = r.plan.resource_changes?.length ?? 0;
+    console.log(`  ${r.stack.padEnd(20)} ${String(count).padStart(4)} resources  init ${fmt(s.init)}  validate ${fmt(s.validate)}  plan ${fmt(s.plan)}  show ${fmt(s.show)}  valid=${r.validation.valid}`);
   }
 }
 

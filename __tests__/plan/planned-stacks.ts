@@ -46,10 +46,21 @@ export function stacksToPlan(names: readonly string[]): string[] {
 }
 
 /** Synthesizes and plans every stack (two at a time); results by stack name. */
-export async function planAll(): Promise<Map<string, { plan: PlanResult; stack: StackJson }>> {
+export function planAll(): Promise<Map<string, { plan: PlanResult; stack: StackJson }>> {
+  return synthesizeAndPlan(plannedEnvironments());
+}
+
+/**
+ * Synthesizes the app of these environments into a temporary directory and
+ * plans its stacks ({@link stacksToPlan}) two at a time; results by stack name,
+ * in name order.
+ */
+export async function synthesizeAndPlan(
+  sources: readonly { source: string; input: EnvironmentInput }[],
+): Promise<Map<string, { plan: PlanResult; stack: StackJson }>> {
   const outdir = mkdtempSync(join(tmpdir(), "ce-plan-synth-"));
   try {
-    const app = buildApp(parseEnvironments(plannedEnvironments()), { outdir });
+    const app = buildApp(parseEnvironments(sources), { outdir });
     app.synth();
     const names = stacksToPlan(app.node.children.map((c) => c.node.id).sort());
     const plans = await inParallel(names, 2, (name) => planStack(join(outdir, "stacks", name), name));
