@@ -83,6 +83,9 @@ export const defenderSchema = z
   .prefault({})
   .describe("Optional Prisma Cloud Fargate Defender updater (reference 004). Off by default.");
 
+/** Size of the updater task: CPU units and memory (MiB). */
+export const DEFENDER_UPDATER_TASK = { cpu: 512, memory: 1024 } as const;
+
 /** The defender settings after defaults. */
 export type DefenderSettings = z.output<typeof defenderSchema>;
 

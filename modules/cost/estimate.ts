@@ -2,7 +2,7 @@
  * A monthly cost estimate of an environment: itemized, from the price table
  * in prices.ts and stated usage assumptions. Pure functions.
  */
-import { derive, Environment } from "../config";
+import { DEFENDER_UPDATER_TASK, derive, Environment } from "../config";
 import { PRICES, PRICES_RECORDED, RegionPrices } from "./prices";
 
 /** Usage the estimate assumes (what cannot be read from the environment). */
@@ -103,7 +103,13 @@ export function estimate(env: Environment, assumptions: UsageAssumptions = DEFAU
   if (env.defender.enabled && env.defender.run.mode === "scheduled") {
     const runs = runsPerMonth(env.defender.run.scheduleExpression);
     const runHours = (runs * assumptions.defenderRunMinutes) / 60;
-    add("Fargate Defender updater runs", `${Math.round(runs)} runs × ${assumptions.defenderRunMinutes} min, 0.5 vCPU / 1 GB`, runHours * (0.5 * prices.fargateVcpuHour + prices.fargateGbHour));
+    const updaterVcpu = DEFENDER_UPDATER_TASK.cpu / 1024;
+    const updaterGb = DEFENDER_UPDATER_TASK.memory / 1024;
+    add(
+      "Fargate Defender updater runs",
+      `${Math.round(runs)} runs × ${assumptions.defenderRunMinutes} min, ${updaterVcpu} vCPU / ${updaterGb} GB`,
+      runHours * (updaterVcpu * prices.fargateVcpuHour + updaterGb * prices.fargateGbHour),
+    );
   }
   return {
     environment: env.name,

@@ -24,7 +24,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { Construct } from "constructs";
 import { AwsLocation } from "../aws-location";
-import { DefenderSettings, secretNameOf } from "../config";
+import { DEFENDER_UPDATER_TASK, DefenderSettings, secretNameOf } from "../config";
 import { ecrPullStatements, policyDocument, PolicyStatement, serviceTrustPolicy } from "../iam/policy";
 import { ecrRepositoryArn, imageUri } from "../workload/images";
 import { DefenderMemberRole } from "./member-role";
@@ -172,8 +172,8 @@ export class FargateDefenderUpdater extends Construct {
       family,
       requiresCompatibilities: ["FARGATE"],
       networkMode: "awsvpc",
-      cpu: "512",
-      memory: "1024",
+      cpu: String(DEFENDER_UPDATER_TASK.cpu),
+      memory: String(DEFENDER_UPDATER_TASK.memory),
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       executionRoleArn: this.masterRole.arn,
       taskRoleArn: this.masterRole.arn,
