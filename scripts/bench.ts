@@ -3,19 +3,17 @@
  * 1. the whole-app synth in process (fresh process, deep provider imports),
  * 2. the same synth with barrel imports, and the ratio between them,
  * 3. the whole test suite as `npm test` runs it (type check, then every Jest suite),
- * 4. the synth and offline plan time of every shipped stack (init, validate, plan, show).
+ * 4. the synth and offline plan time of the shipped stacks, planned in one Terraform run.
  * Synth figures are the best of three runs each, so a cold disk cache or the
  * first transpilation does not count. `--quick` times one synth of each kind
- * and stops there (the command test uses it).
+ * and stops there.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { MIRROR_VARIABLE } from "../__tests__/plan/harness";
-import { synthesizeAndPlan } from "../__tests__/plan/planned-stacks";
+import { synthesizeAndPlan, shippedEnvironments } from "../__tests__/plan/planned-stacks";
+import { checkProviders, terraformSetup, unavailableLine } from "../__tests__/plan/terraform-cli";
 import { withExistingSecrets } from "../__tests__/support/fixtures";
-import { environmentSources } from "../environments";
-import { EnvironmentInput } from "../modules/config";
 
 const ROOT = join(__dirname, "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
@@ -65,18 +63,23 @@ async function main(): Promise<void> {
   const suites = /Test Suites:\s+(.*)/.exec(jest.stderr)?.[1] ?? "no summary";
   console.log(`whole test suite (npm test)               : ${fmt(typecheckSeconds + testSeconds)} (tsc --noEmit ${fmt(typecheckSeconds)}, exit ${tsc.status}; jest ${fmt(testSeconds)}, suites ${suites}, tests ${summary}, exit ${jest.status})`);
 
-  if (!process.env[MIRROR_VARIABLE]) {
-    process.env[MIRROR_VARIABLE] = execFileSync(join(ROOT, ".ci", "find-provider-mirror"), { encoding: "utf8" }).trim();
+  const setup = terraformSetup();
+  const blocked = unavailableLine(await checkProviders(setup));
+  if (blocked) {
+    console.log(`offline plans: not run (${blocked})`);
+    return;
   }
-  const sources = environmentSources().map((s) => ({ source: s.source, input: withExistingSecrets(s.input as EnvironmentInput) }));
+  const sources = shippedEnvironments().map((s) => ({ ...s, input: withExistingSecrets(s.input) }));
   const planStart = process.hrtime.bigint();
   const results = [...(await synthesizeAndPlan(sources)).values()].map((r) => r.plan);
   const planSeconds = Number(process.hrtime.bigint() - planStart) / 1e9;
-  console.log(`synth + offline plan, ${results.length} shipped stacks, 2 at a time: ${fmt(planSeconds)}`);
+  const s = results[0].seconds;
+  console.log(
+    `synth + offline plan of ${results.length} shipped stacks in one Terraform run (${setup.mode === "mirror" ? "provider mirror" : "your Terraform's provider installation"}): ${fmt(planSeconds)} (init ${fmt(s.init)}, validate ${fmt(s.validate)}, plan ${fmt(s.plan)}, show ${fmt(s.show)})`,
+  );
   for (const r of results) {
-    const s = r.seconds;
     const count = r.plan.resource_changes?.length ?? 0;
-    console.log(`  ${r.stack.padEnd(20)} ${String(count).padStart(4)} resources  init ${fmt(s.init)}  validate ${fmt(s.validate)}  plan ${fmt(s.plan)}  show ${fmt(s.show)}  valid=${r.validation.valid}`);
+    console.log(`  ${r.stack.padEnd(20)} ${String(count).padStart(4)} resources  valid=${r.validation.valid}`);
   }
 }
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { Testing } from "cdktf";
 import { environmentFiles, environmentSources } from "../../environments";
-import { buildApp } from "../../main";
+import { buildApp, sourcesFromProcess } from "../../main";
 import { derive, parseEnvironment, parseEnvironments } from "../../modules/config";
 import { CloudExchangeStack } from "../../modules/stacks/cloud-exchange-stack";
 
@@ -106,14 +106,12 @@ describe("the cdktf app command", () => {
     expect(result.stderr).toContain(`Invalid environment ${file} (4 problems):`);
     expect(result.stderr).toMatch(/^ {2}- name: must be 1-16 characters/m);
     expect(result.stderr).toMatch(/^ {2}- accountId: must be a 12-digit AWS account ID \(got "1"\)/m);
-    expect(result.stderr).toMatch(/^ {2}- availabilityZones: must have at least 2 items \(got 1\)/m);
+    expect(result.stderr).toMatch(/^ {2}- availabilityZones: must have at least 2 items \(got 1 item\)/m);
     expect(result.stderr).toMatch(/^ {2}- state: is required/m);
     expect(existsSync(join(work, "out", "stacks"))).toBe(false);
   });
 
   it("reports an unreadable environment file", () => {
-    const result = runApp({ CE_ENV_FILE: join(work, "missing.json") });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/missing.json \(1 problem\):\n {2}- \(file\): cannot be read: ENOENT/);
+    expect(() => sourcesFromProcess({ CE_ENV_FILE: join(work, "missing.json") })).toThrow(/missing.json \(1 problem\):\n {2}- \(file\): cannot be read: ENOENT/);
   });
 });

@@ -25,7 +25,7 @@ const cases: Case[] = [
   ["account ID", (e) => ({ ...e, accountId: "12345" }), "accountId", /12-digit AWS account ID \(got "12345"\)/],
   ["account ID as a number", (e) => ({ ...e, accountId: 123456789012 }), "accountId", /must be a string \(got 123456789012\)/],
   ["region", (e) => ({ ...e, region: "eu-west" }), "region", /AWS region name/],
-  ["one zone", (e) => ({ ...e, availabilityZones: ["eu-west-1a"] }), "availabilityZones", /at least 2 items \(got 1\)/],
+  ["one zone", (e) => ({ ...e, availabilityZones: ["eu-west-1a"] }), "availabilityZones", /at least 2 items \(got 1 item\)/],
   ["four zones", (e) => ({ ...e, availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"] }), "availabilityZones", /at most 3 items/],
   ["zone of another region", (e) => ({ ...e, availabilityZones: ["eu-west-1a", "us-east-1b"] }), "availabilityZones[1]", /zone of region eu-west-1/],
   ["zone twice", (e) => ({ ...e, availabilityZones: ["eu-west-1a", "eu-west-1a"] }), "availabilityZones[1]", /listed twice/],
@@ -54,7 +54,7 @@ const cases: Case[] = [
   ["ingress mode", (e) => ({ ...e, ingress: { mode: "nlb" } }), "ingress.mode", /one of "alb", "existing-target-group", "none"/],
   ["certificate of another region", (e) => ({ ...e, ingress: { mode: "alb", certificateArn: `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555` } }), "ingress.certificateArn", /must be in region eu-west-1 \(got us-east-1\)/],
   ["certificate ARN", (e) => ({ ...e, ingress: { mode: "alb", certificateArn: "my-cert" } }), "ingress.certificateArn", /ACM certificate ARN/],
-  ["empty allow list", (e) => ({ ...e, ingress: { mode: "alb", allowedCidrs: [] } }), "ingress.allowedCidrs", /at least 1 items \(got 0\)/],
+  ["empty allow list", (e) => ({ ...e, ingress: { mode: "alb", allowedCidrs: [] } }), "ingress.allowedCidrs", /at least 1 item \(got 0 items\)/],
   ["TLS policy", (e) => ({ ...e, ingress: { mode: "alb", sslPolicy: "ELBSecurityPolicy-2016-08" } }), "ingress.sslPolicy", /one of "ELBSecurityPolicy-TLS13-1-3-2021-06"/],
   ["idle timeout", (e) => ({ ...e, ingress: { mode: "alb", idleTimeoutSeconds: 0 } }), "ingress.idleTimeoutSeconds", /be at least 1/],
   ["existing target group without source", (e) => ({ ...e, ingress: { mode: "existing-target-group", targetGroupArn: `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:targetgroup/ui/0123456789abcdef` } }), "ingress", /sourceSecurityGroupId or sourceCidrs/],
@@ -130,6 +130,27 @@ describe("environment validation", () => {
     expect(problem.message).toContain("\\u0000");
     expect(problem.message).toMatch(/\(641 characters\)\)$/);
     expect(problem.message.length).toBeLessThan(300);
+  });
+
+  it.each([
+    ["an object for a list", { availabilityZones: { first: "eu-west-1a" } }, "availabilityZones", "must be a list (got an object with 1 field)"],
+    ["a string for a list", { availabilityZones: "eu-west-1a" }, "availabilityZones", 'must be a list (got "eu-west-1a")'],
+    ["an empty list for an object", { size: [] }, "size", "must be an object (got an empty list)"],
+    ["a list for a string", { images: { core: { tag: ["a", "b", "c"] } } }, "images.core.tag", "must be a string (got a list of 3 items)"],
+    ["an empty object for a string", { alarms: { emails: [{}] } }, "alarms.emails[0]", "must be a string (got an empty object)"],
+    ["one zone", { availabilityZones: ["eu-west-1a"] }, "availabilityZones", "must have at least 2 items (got 1 item)"],
+  ])("says what it got in plain English: %s", (_label, change, path, message) => {
+    const problems = problemsOf({ ...baseEnvironment(), ...change });
+    // One problem per wrong value: a string where a list belongs is not also "too long".
+    expect(problems).toEqual([{ path, message }]);
+  });
+
+  it("never shows the value of a secret-looking name", () => {
+    const problems = problemsOf({ ...baseEnvironment(), application: { extraEnvironment: { DB_PASSWORD: 918273, API_TOKEN: "tok-123-secret" } } });
+    expect(problems).toContainEqual({ path: "application.extraEnvironment.DB_PASSWORD", message: "must be a string (got a number, not shown because the name looks secret)" });
+    const text = JSON.stringify(problems);
+    expect(text).not.toContain("918273");
+    expect(text).not.toContain("tok-123-secret");
   });
 
   it("rejects a value that is not an object at all", () => {

@@ -1,94 +1,90 @@
 /**
- * Offline `terraform init`, `validate` and `plan` of a synthesized stack.
+ * Offline `terraform init`, `validate` and `plan` of synthesized stacks.
  *
- * Next to a copy of the stack's cdk.tf.json it writes:
- * - backend_override.tf.json: a local backend, so no state bucket is needed;
- * - provider_override.tf.json: dummy credentials and every skip flag for each
- *   AWS provider block, and no allowed_account_ids (the account cannot be
- *   looked up offline);
- * - a Terraform CLI config that installs providers only from the filesystem
- *   mirror named by CE_TF_PROVIDER_MIRROR (direct downloads are excluded).
- * It then runs init, validate and plan and returns the validate result and
- * the plan as JSON (`terraform show -json`). Nothing reaches the network.
+ * Two ways to plan:
+ * - {@link planStacks} plans many stacks in one Terraform run: each stack is
+ *   a child module of a scratch root module (its backend removed, its
+ *   provider blocks overridden with dummy credentials and every skip flag),
+ *   so the AWS provider's schema is loaded once for all of them. Results are
+ *   split back per stack, with module prefixes removed from the addresses.
+ * - {@link planStack} plans one stack as the root module, the way a pipeline
+ *   does, next to a local-backend override and optionally a state file (for
+ *   import blocks, which only a root module may hold).
+ *
+ * Providers come from the user's Terraform or a mirror (terraform-cli.ts).
+ * Nothing reaches AWS: credentials are dummies and `-refresh=false` keeps
+ * Terraform from reading real resources.
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { TerraformSetup, terraformSetup, workRoot } from "./terraform-cli";
 
 const run = promisify(execFile);
 
-/** The environment variable naming the provider mirror directory. */
-export const MIRROR_VARIABLE = "CE_TF_PROVIDER_MIRROR";
 /**
- * A directory where one test run keeps plan results by stack content, so
- * suites that read the same stack's plan (plan counts, policy checks) run
- * Terraform once. The Jest global setup creates it per run and removes it.
+ * A directory where one test run keeps plan results by content, so suites
+ * that read the same plans (plan counts, policy checks) run Terraform once.
+ * The Jest global setup creates it per run and removes it.
  */
 export const PLAN_CACHE_VARIABLE = "CE_PLAN_CACHE_DIR";
+
+/** One planned resource change (the parts the tests read). */
+export interface ResourceChange {
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  readonly mode: string;
+  readonly action_reason?: string;
+  readonly importing?: { readonly id: string };
+  readonly change: {
+    readonly actions: readonly string[];
+    readonly before?: Record<string, unknown> | null;
+    readonly after?: Record<string, unknown> | null;
+    readonly after_unknown?: Record<string, unknown>;
+    readonly importing?: { readonly id: string };
+  };
+}
 
 /** Terraform's plan representation (the parts the tests read). */
 export interface PlanJson {
   readonly format_version: string;
-  readonly resource_changes?: ReadonlyArray<{
-    readonly address: string;
-    readonly type: string;
-    readonly name: string;
-    readonly mode: string;
-    readonly change: { readonly actions: readonly string[]; readonly after?: Record<string, unknown> | null };
-  }>;
+  readonly resource_changes?: readonly ResourceChange[];
   readonly planned_values?: { readonly root_module?: { readonly resources?: ReadonlyArray<{ address: string; type: string; values: Record<string, unknown> }> } };
-  readonly configuration?: unknown;
 }
 
-/** Result of {@link planStack}. */
+/** `terraform validate -json` output. */
+export interface Validation {
+  readonly valid: boolean;
+  readonly error_count: number;
+  readonly diagnostics: ReadonlyArray<{ readonly severity: string; readonly summary: string; readonly range?: { readonly filename?: string } }>;
+}
+
+/** The plan of one stack. */
 export interface PlanResult {
   /** The stack name. */
   readonly stack: string;
-  /** `terraform validate -json` output. */
-  readonly validation: { readonly valid: boolean; readonly error_count: number; readonly diagnostics: unknown[] };
-  /** `terraform show -json` of the saved plan. */
+  /** Validation of the stack's configuration. */
+  readonly validation: Validation;
+  /** `terraform show -json` of the saved plan, for this stack. */
   readonly plan: PlanJson;
-  /** Seconds spent in init, validate, plan and show. */
+  /** Seconds spent in init, validate, plan and show by the run that planned it (shared by a batch). */
   readonly seconds: { readonly init: number; readonly validate: number; readonly plan: number; readonly show: number };
+  /** Number of stacks planned in the same Terraform run. */
+  readonly batch: number;
 }
 
-/** The mirror directory, or a clear error telling how to set it. */
-export function providerMirror(env: NodeJS.ProcessEnv = process.env): string {
-  const mirror = env[MIRROR_VARIABLE];
-  if (!mirror) {
-    throw new Error(
-      `${MIRROR_VARIABLE} is not set. It names the directory holding registry.terraform.io/hashicorp/aws ` +
-        `(run: export ${MIRROR_VARIABLE}=$(.ci/find-provider-mirror)).`,
-    );
-  }
-  if (!existsSync(join(mirror, "registry.terraform.io"))) {
-    throw new Error(`${MIRROR_VARIABLE}=${mirror} holds no registry.terraform.io directory`);
-  }
-  return mirror;
+/** A synthesized stack to plan. */
+export interface StackToPlan {
+  /** Stack name (`ce-dev`); the module name in a batch. */
+  readonly name: string;
+  /** The stack's cdk.tf.json text. */
+  readonly content: string;
 }
 
-/** A Terraform CLI config installing providers only from the mirror, with a shared plugin cache. */
-export function cliConfig(mirror: string, pluginCache: string): string {
-  return [
-    `plugin_cache_dir = ${JSON.stringify(pluginCache)}`,
-    "plugin_cache_may_break_dependency_lock_file = true",
-    "provider_installation {",
-    "  filesystem_mirror {",
-    `    path    = ${JSON.stringify(mirror)}`,
-    '    include = ["registry.terraform.io/*/*"]',
-    "  }",
-    "  direct {",
-    '    exclude = ["registry.terraform.io/*/*"]',
-    "  }",
-    "}",
-    "",
-  ].join("\n");
-}
-
-/** Provider override: dummy credentials and skip flags for every AWS provider block of the stack. */
+/** Provider override: dummy credentials and skip flags for every AWS provider block of a stack. */
 export function providerOverride(stackJson: { provider?: Record<string, unknown[]> }): object {
   const blocks = (stackJson.provider?.aws ?? []) as Array<{ alias?: string; region?: string }>;
   return {
@@ -108,56 +104,42 @@ export function providerOverride(stackJson: { provider?: Record<string, unknown[
   };
 }
 
-/** Terraform's own environment: the generated CLI config, no telemetry, no real credentials. */
-function terraformEnv(configFile: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith("AWS_") || key.startsWith("TF_VAR_")) delete env[key];
-  return {
-    ...env,
-    TF_CLI_CONFIG_FILE: configFile,
-    CHECKPOINT_DISABLE: "1",
-    TF_IN_AUTOMATION: "1",
-    TF_INPUT: "0",
-    AWS_EC2_METADATA_DISABLED: "true",
-  };
-}
-
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const start = process.hrtime.bigint();
   const result = await work();
   return [result, Number(process.hrtime.bigint() - start) / 1e9];
 }
 
-/** Work directory shared by a test run; the plugin cache lives beside the per-stack copies. */
-export function workRoot(): string {
-  const root = join(tmpdir(), "ce-offline-plan");
-  mkdirSync(join(root, "plugin-cache"), { recursive: true });
-  return root;
+/** Runs one Terraform command in a directory; a failure names the command and carries Terraform's output. */
+async function terraform(setup: TerraformSetup, dir: string, what: string, args: string[]): Promise<string> {
+  try {
+    return (await run(setup.binary, args, { cwd: dir, env: setup.env, maxBuffer: 512 * 1024 * 1024 })).stdout;
+  } catch (error) {
+    const e = error as { stderr?: string; stdout?: string; message: string };
+    throw new Error(`${setup.binary} ${args[0]} failed for ${what}:\n${e.stderr || e.stdout || e.message}`);
+  }
 }
 
 /**
- * Plans one synthesized stack offline.
- * @param stackDir directory containing the stack's cdk.tf.json (e.g. cdktf.out/stacks/ce-dev)
- * @param stack the stack name, for messages
+ * Runs `compute` once per key and run: concurrent callers (other Jest
+ * workers) wait for the first one's result, read from the plan cache.
  */
-export async function planStack(stackDir: string, stack: string): Promise<PlanResult> {
-  const content = readFileSync(join(stackDir, "cdk.tf.json"), "utf8");
+async function cachedOnce<T>(key: string, compute: () => Promise<T>): Promise<T> {
   const cacheDir = process.env[PLAN_CACHE_VARIABLE];
-  const cacheFile = cacheDir ? join(cacheDir, `${createHash("sha256").update(content).digest("hex")}.json`) : undefined;
-  if (!cacheFile) return planStackUncached(content, stack);
+  if (!cacheDir) return compute();
+  const cacheFile = join(cacheDir, `${createHash("sha256").update(key).digest("hex")}.json`);
   const lockFile = `${cacheFile}.lock`;
   for (;;) {
-    if (existsSync(cacheFile)) return { ...(JSON.parse(readFileSync(cacheFile, "utf8")) as PlanResult), stack };
+    if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, "utf8")) as T;
     let lock: number;
     try {
       lock = openSync(lockFile, "wx");
     } catch {
-      // Another Jest worker is planning the same stack: wait for its result.
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, 200));
       continue;
     }
     try {
-      const result = await planStackUncached(content, stack);
+      const result = await compute();
       writeFileSync(`${cacheFile}.tmp`, JSON.stringify(result));
       renameSync(`${cacheFile}.tmp`, cacheFile);
       return result;
@@ -168,52 +150,115 @@ export async function planStack(stackDir: string, stack: string): Promise<PlanRe
   }
 }
 
-async function planStackUncached(content: string, stack: string): Promise<PlanResult> {
-  const mirror = providerMirror();
-  const root = workRoot();
-  const dir = mkdtempSync(join(root, `${stack}-`));
-  const configFile = join(dir, ".terraformrc");
+/**
+ * Init, then validate and plan side by side (both only read the
+ * configuration; the plan takes no lock), then show, in a prepared directory.
+ */
+async function initValidatePlanShow(setup: TerraformSetup, dir: string, what: string) {
+  const [, init] = await timed(() => terraform(setup, dir, what, ["init", "-input=false", "-no-color"]));
+  const [[validateOut, validate], [, plan]] = await Promise.all([
+    timed(() => terraform(setup, dir, what, ["validate", "-json", "-no-color"])),
+    timed(() => terraform(setup, dir, what, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=tfplan"])),
+  ]);
+  const [showOut, show] = await timed(() => terraform(setup, dir, what, ["show", "-json", "tfplan"]));
+  return { validation: JSON.parse(validateOut) as Validation, plan: JSON.parse(showOut) as Record<string, any>, seconds: { init, validate, plan, show } };
+}
+
+/** Removes `module.<name>.` from the front of an address. */
+const local = (address: string, name: string) => address.slice(`module.${name}.`.length);
+
+/** The part of a batch plan that belongs to one module, with module-free addresses. */
+function splitPlan(plan: Record<string, any>, name: string): PlanJson {
+  const prefix = `module.${name}.`;
+  const changes = ((plan.resource_changes ?? []) as ResourceChange[])
+    .filter((c) => c.address.startsWith(prefix))
+    .map(({ module_address: _module, ...c }: ResourceChange & { module_address?: string }) => ({ ...c, address: local(c.address, name) }));
+  const child = ((plan.planned_values?.root_module?.child_modules ?? []) as any[]).find((m) => m.address === `module.${name}`);
+  const resources = ((child?.resources ?? []) as any[]).map((r) => ({ ...r, address: local(r.address, name) }));
+  return { format_version: plan.format_version, resource_changes: changes, planned_values: { root_module: { resources } } };
+}
+
+/**
+ * Plans many stacks in one Terraform run (see the module comment); results
+ * by stack name. Identical batches are planned once per test run.
+ */
+export function planStacks(stacks: readonly StackToPlan[], setup: TerraformSetup = terraformSetup()): Promise<Map<string, PlanResult>> {
+  const key = JSON.stringify(["batch", setup.binary, stacks.map((s) => [s.name, s.content])]);
+  return cachedOnce(key, () => planStacksUncached(stacks, setup)).then(
+    (results) => new Map(Object.entries(results as unknown as Record<string, PlanResult>)),
+  );
+}
+
+async function planStacksUncached(stacks: readonly StackToPlan[], setup: TerraformSetup): Promise<Record<string, PlanResult>> {
+  const dir = mkdtempSync(join(workRoot(), "batch-"));
   try {
-    const stackJson = JSON.parse(content);
-    writeFileSync(join(dir, "cdk.tf.json"), content);
-    writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "terraform.tfstate" } } } }));
-    writeFileSync(join(dir, "provider_override.tf.json"), JSON.stringify(providerOverride(stackJson)));
-    writeFileSync(configFile, cliConfig(mirror, join(root, "plugin-cache")));
-    const options = { cwd: dir, env: terraformEnv(configFile), maxBuffer: 256 * 1024 * 1024 };
-    const terraform = async (...args: string[]) => {
-      try {
-        return (await run("terraform", args, options)).stdout;
-      } catch (error) {
-        const e = error as { stderr?: string; stdout?: string; message: string };
-        throw new Error(`terraform ${args[0]} failed for ${stack}:\n${e.stderr || e.stdout || e.message}`);
-      }
-    };
-    const [, init] = await timed(() => terraform("init", "-input=false", "-no-color", "-backend=true"));
-    const [validateOut, validate] = await timed(() => terraform("validate", "-json", "-no-color"));
-    const validation = JSON.parse(validateOut);
-    const [, plan] = await timed(() => terraform("plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=tfplan"));
-    const [showOut, show] = await timed(() => terraform("show", "-json", "tfplan"));
-    return { stack, validation, plan: JSON.parse(showOut) as PlanJson, seconds: { init, validate, plan, show } };
+    const modules: Record<string, { source: string }> = {};
+    for (const stack of stacks) {
+      const json = JSON.parse(stack.content);
+      if (json.terraform) delete json.terraform.backend;
+      mkdirSync(join(dir, stack.name));
+      writeFileSync(join(dir, stack.name, "cdk.tf.json"), JSON.stringify(json));
+      writeFileSync(join(dir, stack.name, "provider_override.tf.json"), JSON.stringify(providerOverride(json)));
+      modules[stack.name] = { source: `./${stack.name}` };
+    }
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ module: modules }));
+    const { validation, plan, seconds } = await initValidatePlanShow(setup, dir, `${stacks.length} stacks`);
+    const results: Record<string, PlanResult> = {};
+    for (const stack of stacks) {
+      const own = validation.diagnostics.filter((d) => !d.range?.filename || d.range.filename.startsWith(`${stack.name}/`));
+      const errors = own.filter((d) => d.severity === "error").length;
+      results[stack.name] = {
+        stack: stack.name,
+        validation: { valid: validation.valid && errors === 0, error_count: errors, diagnostics: own },
+        plan: splitPlan(plan, stack.name),
+        seconds,
+        batch: stacks.length,
+      };
+    }
+    return results;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Runs tasks with at most `limit` at a time, keeping result order. */
-export async function inParallel<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+/** Options of {@link planStack}. */
+export interface PlanStackOptions {
+  /** A Terraform state (as `terraform.tfstate` JSON) the plan starts from. Default: none (empty state). */
+  readonly state?: object;
+  /** How Terraform runs. Default: from the environment ({@link terraformSetup}). */
+  readonly setup?: TerraformSetup;
 }
 
-/** Counts planned resource creations per resource type. */
+/**
+ * Plans one synthesized stack as the root module, next to a local-backend
+ * override and optionally a state file; cached per run by content.
+ */
+export function planStack(stack: StackToPlan, options: PlanStackOptions = {}): Promise<PlanResult> {
+  const setup = options.setup ?? terraformSetup();
+  const key = JSON.stringify(["stack", setup.binary, setup.mode, stack.name, stack.content, options.state ?? null]);
+  return cachedOnce(key, () => planStackUncached(stack, options.state, setup));
+}
+
+async function planStackUncached(stack: StackToPlan, state: object | undefined, setup: TerraformSetup): Promise<PlanResult> {
+  const dir = mkdtempSync(join(workRoot(), `${stack.name}-`));
+  try {
+    writeFileSync(join(dir, "cdk.tf.json"), stack.content);
+    writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "terraform.tfstate" } } } }));
+    writeFileSync(join(dir, "provider_override.tf.json"), JSON.stringify(providerOverride(JSON.parse(stack.content))));
+    if (state) writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(state));
+    const { validation, plan, seconds } = await initValidatePlanShow(setup, dir, stack.name);
+    return { stack: stack.name, validation, plan: plan as PlanJson, seconds, batch: 1 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Reads a synthesized stack from its directory (e.g. cdktf.out/stacks/ce-dev). */
+export function stackFromDirectory(stackDir: string, name: string): StackToPlan {
+  return { name, content: readFileSync(join(stackDir, "cdk.tf.json"), "utf8") };
+}
+
+/** Counts planned resource changes per resource type (managed resources only). */
 export function resourceCountsByType(plan: PlanJson): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const change of plan.resource_changes ?? []) {

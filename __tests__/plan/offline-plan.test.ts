@@ -1,15 +1,15 @@
 /**
  * Every stack passes an offline `terraform init`, `validate` and `plan`
- * against the AWS provider 5.100.0 from the local mirror: the shipped
- * environments, the bootstrap and member-role stacks, and the fixture
- * variations the shipped ones do not cover (all in existing-secret mode,
- * since the random provider cannot be installed offline).
+ * against the AWS provider 5.100.0: the shipped environments, the bootstrap
+ * and member-role stacks, and the fixture variations the shipped ones do not
+ * cover, in existing-secret mode; and, where the random provider can be
+ * installed, the shipped environments as written (generated secrets).
  */
 import { PlanResult, resourceCountsByType } from "./harness";
-import { planAll } from "./planned-stacks";
+import { describePlans, planAll, planAvailability, shippedEnvironments, synthesizeAndPlan } from "./planned-stacks";
 import { StackJson } from "../support/synth";
 
-describe("offline terraform plan", () => {
+describePlans("offline terraform plan", () => {
   const results = new Map<string, PlanResult>();
   const synthesized = new Map<string, StackJson>();
   let stackNames: string[] = [];
@@ -152,5 +152,19 @@ describe("offline terraform plan", () => {
     expect(results.has("ce-exnone-defender-member-222222222222")).toBe(false);
     expect(resourceCountsByType(results.get("ce-exnone-defender-member-111111111111")!.plan)).toEqual({ aws_iam_role: 1, aws_iam_role_policy: 1 });
   });
-});
 
+  const { generatedSecretsSkipped } = planAvailability();
+  const generated = "plans the shipped environments as written, with generated secrets";
+  if (generatedSecretsSkipped) {
+    it.skip(`${generated} (${generatedSecretsSkipped})`, () => undefined);
+  } else {
+    it(generated, async () => {
+      const planned = await synthesizeAndPlan(shippedEnvironments());
+      for (const [name, { plan }] of planned) {
+        expect({ name, ...plan.validation }).toMatchObject({ name, valid: true, error_count: 0 });
+        const types = new Set((plan.plan.resource_changes ?? []).map((c) => c.type));
+        if (name !== "ce-state-bootstrap") expect({ name, random: types.has("random_password") }).toEqual({ name, random: true });
+      }
+    }, 300_000);
+  }
+});

@@ -3,11 +3,11 @@
  * configuration, checked on the offline plan of every plannable stack: the
  * planned values, not the synthesized expressions.
  */
-import { planAll } from "../plan/planned-stacks";
+import { describePlans, planAll } from "../plan/planned-stacks";
 import { EXCEPTIONS, excepted } from "./exceptions";
 import { Change, PLAN_CONTROLS } from "./plan-controls";
 
-describe("policy on the offline plan", () => {
+describePlans("policy on the offline plan", () => {
   let plans: [string, Change[]][] = [];
   beforeAll(async () => {
     plans = [...(await planAll())].map(([name, { plan }]) => [name, (plan.plan.resource_changes ?? []) as Change[]]);

@@ -51,21 +51,39 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 const MAX_SHOWN = 80;
 
+/** Names that hold secret values (environment-variable style); their values are never shown. */
+export const SECRET_LOOKING_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|COOKIE/;
+
+/** `1 item`, `3 items`. */
+export function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
 /**
- * Shows a rejected value safely: strings are JSON-quoted (so control and
- * unicode characters stay visible), credentials in URLs are masked and long
- * values are shortened. Environment files hold no secret values by design;
- * this keeps a mistaken one (a proxy password) out of logs anyway.
+ * Shows a rejected value safely, in plain English: strings are JSON-quoted
+ * (so control and unicode characters stay visible), credentials in URLs are
+ * masked and long values are shortened; lists and objects are named by kind
+ * and size. A value under a secret-looking name (a variable called
+ * DB_PASSWORD) is never shown at all. Environment files hold no secret
+ * values by design; this keeps a mistaken one out of logs anyway.
  */
-export function showValue(value: unknown): string {
+export function showValue(value: unknown, path: readonly PropertyKey[] = []): string {
   if (value === undefined) return "nothing";
+  if (path.some((key) => typeof key === "string" && SECRET_LOOKING_NAME.test(key))) {
+    const kind = typeof value === "string" ? `a string of ${countOf(value.length, "character")}` : value === null ? "null" : `a ${Array.isArray(value) ? "list" : typeof value}`;
+    return `${kind}, not shown because the name looks secret`;
+  }
   if (typeof value === "string") {
     const masked = value.replace(/(\/\/)[^/@\s]*@/g, "$1***@");
     const quoted = JSON.stringify(masked);
-    return quoted.length > MAX_SHOWN ? `${quoted.slice(0, MAX_SHOWN - 4)}…" (${value.length} characters)` : quoted;
+    return quoted.length > MAX_SHOWN ? `${quoted.slice(0, MAX_SHOWN - 4)}…" (${countOf(value.length, "character")})` : quoted;
   }
   if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
-  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : `a list of ${countOf(value.length, "item")}`;
+  if (typeof value === "object") {
+    const keys = Object.keys(value);
+    return keys.length === 0 ? "an empty object" : `an object with ${countOf(keys.length, "field")}`;
+  }
   return `a ${typeof value}`;
 }
 
@@ -91,7 +109,7 @@ export function problemsFromIssue(
     path: formatPath(path),
     message,
   });
-  const got = (value: unknown) => ` (got ${showValue(value)})`;
+  const got = (value: unknown) => ` (got ${showValue(value, issue.path)})`;
 
   switch (issue.code) {
     case "unrecognized_keys": {
@@ -122,11 +140,14 @@ export function problemsFromIssue(
     }
     case "too_small":
     case "too_big": {
-      const bound = issue.code === "too_small" ? issue.minimum : issue.maximum;
+      const bound = Number(issue.code === "too_small" ? issue.minimum : issue.maximum);
       const word = issue.code === "too_small" ? "at least" : "at most";
-      const unit = issue.origin === "array" ? " items" : issue.origin === "string" ? " characters" : "";
-      const size = Array.isArray(input) ? input.length : typeof input === "string" ? input.length : input;
-      return [at(issue.path, `must have ${word} ${String(bound)}${unit}${got(size)}`.replace("have at", issue.origin === "number" ? "be at" : "have at"))];
+      if (issue.origin === "array" || issue.origin === "string") {
+        const noun = issue.origin === "array" ? "item" : "character";
+        const size = Array.isArray(input) || typeof input === "string" ? input.length : 0;
+        return [at(issue.path, `must have ${word} ${countOf(bound, noun)} (got ${countOf(size, noun)})`)];
+      }
+      return [at(issue.path, `must be ${word} ${bound}${got(input)}`)];
     }
     default: {
       const message = issue.message;

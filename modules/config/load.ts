@@ -50,7 +50,11 @@ function allowedFieldsAt(path: readonly PropertyKey[], input: unknown): string[]
 export function problemsOf(source: EnvironmentSource): { environment?: Environment; problems: ConfigProblem[] } {
   const result = environmentSchema.safeParse(source.input, { reportInput: true });
   if (result.success) return { environment: result.data, problems: [] };
-  const problems = result.error.issues.flatMap((issue) =>
+  // A value of the wrong type also fails the size checks of the right one (a string
+  // where a list belongs has a "length"); the type is the one problem to report.
+  const wrongType = new Set(result.error.issues.filter((i) => i.code === "invalid_type").map((i) => JSON.stringify(i.path)));
+  const issues = result.error.issues.filter((i) => !((i.code === "too_big" || i.code === "too_small") && wrongType.has(JSON.stringify(i.path))));
+  const problems = issues.flatMap((issue) =>
     problemsFromIssue(source.source, issue, (path) => allowedFieldsAt(path, source.input)),
   );
   return { problems };

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, cidrSubnet, formatCidr, parseCidr } from "./cidr";
+import { SECRET_LOOKING_NAME } from "./errors";
 import { cidr, matching, retentionDays } from "./fields";
 import {
   ACCOUNT_ID,
@@ -480,7 +481,6 @@ export const MANAGED_CORE_VARIABLES = [
   "RABBITMQ_CONNECTION_STRING",
 ] as const;
 
-const SECRET_LOOKING_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|COOKIE/;
 
 type EnvironmentObject = z.output<typeof environmentObject>;
 
