@@ -13,7 +13,7 @@
 import { App } from "cdktf";
 import { environmentSources } from "./environments";
 import { STATE_BOOTSTRAP_STACK, StateBootstrapStack, StateBucketSpec } from "./modules/backend/state-bootstrap-stack";
-import { ConfigError, derive, Environment, EnvironmentSource, parseEnvironments, readEnvironmentFile } from "./modules/config";
+import { ConfigError, derive, Environment, EnvironmentSource, environmentWarnings, parseEnvironments, readEnvironmentFile } from "./modules/config";
 import { CloudExchangeStack } from "./modules/stacks/cloud-exchange-stack";
 import { DefenderMemberStack, defenderMemberStackName } from "./modules/defender/defender-member-stack";
 
@@ -69,6 +69,9 @@ export function main(): void {
   try {
     const { sources, single } = sourcesFromProcess();
     const environments = parseEnvironments(sources);
+    for (const warning of environmentWarnings(environments, sources.map((s) => s.source))) {
+      process.stderr.write(`warning: ${warning.source}: ${warning.path}: ${warning.message}\n`);
+    }
     buildApp(environments, { includeBootstrap: !single }).synth();
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -1,10 +1,10 @@
-/** Development: the smallest size, standalone, easy to tear down. */
+/** Development: CE 6.1 on the smallest size CE 6 runs (Medium), standalone, easy to tear down. */
 import { defineEnvironment, shared } from "./_shared";
 
 export default defineEnvironment({
   ...shared,
   name: "dev",
-  size: { preset: "extra-small" },
+  size: { preset: "medium" },
   ingress: { mode: "alb", deletionProtection: false },
   logs: { retentionDays: 30 },
   alarms: { evaluationPeriods: 3 },

@@ -4,6 +4,7 @@ import { defineEnvironment, shared } from "./_shared";
 export default defineEnvironment({
   ...shared,
   name: "prod",
+  release: "5.0",
   variant: "ha",
   availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
   size: { preset: "large" },

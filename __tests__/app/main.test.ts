@@ -10,7 +10,8 @@ import { join, relative } from "node:path";
 import { Testing } from "cdktf";
 import { environmentFiles, environmentSources } from "../../environments";
 import { buildApp, sourcesFromProcess } from "../../main";
-import { derive, parseEnvironment, parseEnvironments } from "../../modules/config";
+import { derive, environmentWarnings, parseEnvironment, parseEnvironments } from "../../modules/config";
+import { baseEnvironment } from "../support/fixtures";
 import { CloudExchangeStack } from "../../modules/stacks/cloud-exchange-stack";
 
 const ROOT = join(__dirname, "..", "..");
@@ -39,11 +40,11 @@ describe("environment files", () => {
     expect(app.node.children.map((c) => c.node.id).sort()).toEqual(["ce-dev", "ce-prod", "ce-staging", "ce-state-bootstrap"]);
   });
 
-  it("keep the sizes the issue asks for", () => {
+  it("keep the releases and sizes the issues ask for", () => {
     const byName = Object.fromEntries(parseEnvironments(environmentSources()).map((e) => [e.name, e]));
-    expect(byName.dev).toMatchObject({ variant: "standalone", size: { preset: "extra-small" } });
-    expect(byName.staging).toMatchObject({ variant: "standalone", size: { preset: "medium" } });
-    expect(byName.prod.size.preset).toBe("large");
+    expect(byName.dev).toMatchObject({ release: "6.1", variant: "standalone", size: { preset: "medium" } });
+    expect(byName.staging).toMatchObject({ release: "6.1", variant: "standalone", size: { preset: "medium" } });
+    expect(byName.prod).toMatchObject({ variant: "ha", size: { preset: "large" } });
   });
 });
 
@@ -74,6 +75,15 @@ describe("synthesis", () => {
   });
 });
 
+describe("warnings", () => {
+  it("name an end-of-life release only once its support has ended", () => {
+    const legacy = parseEnvironment(baseEnvironment({ release: "5.0" }));
+    expect(environmentWarnings([legacy], ["a.ts"], "2026-01-30")).toEqual([]);
+    expect(environmentWarnings([legacy], ["a.ts"], "2026-01-31")).toEqual([{ source: "a.ts", path: "release", message: expect.stringContaining("on 2026-01-31") }]);
+    expect(environmentWarnings([parseEnvironment(baseEnvironment())], ["b.ts"], "2030-01-01")).toEqual([]);
+  });
+});
+
 describe("the cdktf app command", () => {
   let work: string;
   beforeEach(() => {
@@ -96,6 +106,16 @@ describe("the cdktf app command", () => {
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(readdirSync(join(work, "out", "stacks"))).toEqual(["ce-pipeline"]);
+  });
+
+  it("synthesizes an environment on an end-of-life release, with a one-line warning", () => {
+    const file = join(work, "legacy.json");
+    const staging = environmentSources().find((s) => s.source === "environments/staging.ts")!.input as object;
+    writeFileSync(file, JSON.stringify({ ...staging, name: "legacy", release: "5.0", defender: { enabled: false } }));
+    const result = runApp({ CE_ENV_FILE: file });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe(`warning: ${file}: release: CE 5.0 reached the end of Netskope's support on 2026-01-31; move to 6.1 (docs/upgrades.md)\n`);
+    expect(readdirSync(join(work, "out", "stacks"))).toEqual(["ce-legacy"]);
   });
 
   it("exits non-zero with one line per problem and writes no stack", () => {

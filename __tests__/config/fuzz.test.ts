@@ -64,8 +64,11 @@ const validEnvironment: fc.Arbitrary<EnvironmentInput> = fc
     region: fc.constantFrom(...REGIONS),
     zones: fc.shuffledSubarray(["a", "b", "c", "d"], { minLength: 2, maxLength: 3 }),
     ha: fc.boolean(),
+    release: fc.constantFrom("6.1", "6.0", "5.0"),
     preset: fc.constantFrom("extra-small", "small", "medium", "large"),
     override: fc.option(taskSize, { nil: undefined }),
+    renewBeforeDays: fc.integer({ min: 7, max: 180 }),
+    pullThroughCache: fc.boolean(),
     network: fc.oneof(
       fc.record({ mode: fc.constant("new"), vpcCidr: fc.option(cidr16, { nil: undefined }) }),
       fc.record({ mode: fc.constant("existing"), vpcId: hex(17).map((h) => `vpc-${h}`), vpcCidr: cidr16, subnet: hex(17) }),
@@ -83,17 +86,26 @@ const validEnvironment: fc.Arbitrary<EnvironmentInput> = fc
   .map((r) => {
     const zones = r.zones.map((z) => `${r.region}${z}`);
     const arn = (service: string, resource: string) => `arn:aws:${service}:${r.region}:${r.accountId}:${resource}`;
+    // CE 6 runs only its Medium and Large profiles (8 or 16 vCPU); CE 5.0 any preset and Fargate size.
+    const ce6 = r.release !== "5.0";
+    const preset = ce6 && (r.preset === "extra-small" || r.preset === "small") ? "medium" : r.preset;
+    const override = ce6 && r.override && r.override.cpu < 8192 ? undefined : r.override;
     const env: Record<string, unknown> = {
       name: r.name,
       accountId: r.accountId,
       region: r.region,
       availabilityZones: zones,
+      release: r.release,
       variant: r.ha && zones.length === 3 ? "ha" : "standalone",
-      size: { preset: r.preset, ...(r.override ?? {}) },
+      size: { preset, ...(override ?? {}) },
+      internalTls: { renewBeforeDays: r.renewBeforeDays },
       state: { bucket: `state-${r.accountId}`, region: r.region },
       tlsVersion: r.tlsVersion,
       tags: r.tags,
-      images: { core: { tag: r.coreTag } },
+      images: {
+        core: { tag: r.coreTag },
+        ...(r.pullThroughCache ? { pullThroughCache: { credentialsSecretArn: arn("secretsmanager", "secret:ecr-pullthroughcache/docker-hub-AbCdEf") } } : {}),
+      },
       alarms: { emails: r.emails },
       protection: { allowDestroy: r.allowDestroy },
     };
@@ -133,6 +145,10 @@ const corruption: fc.Arbitrary<Corruption> = fc.oneof(
   hostileValue.map((v): Corruption => (e) => (e.availabilityZones = [e.availabilityZones[0], v])),
   hostileValue.map((v): Corruption => (e) => (e.variant = v)),
   hostileValue.map((v): Corruption => (e) => (e.size = { preset: v })),
+  hostileValue.map((v): Corruption => (e) => (e.release = v)),
+  fc.constant<Corruption>((e) => ((e.release = "6.1"), (e.size = { preset: "extra-small" }))),
+  hostileValue.map((v): Corruption => (e) => (e.internalTls = { rotation: v })),
+  hostileValue.map((v): Corruption => (e) => (e.images = { pullThroughCache: { credentialsSecretArn: v } })),
   fc.tuple(fc.integer({ min: 0, max: 40000 }), fc.integer({ min: 0, max: 130000 })).map(([cpu, memory]): Corruption => (e) => (e.size = { cpu, memory })),
   hostileValue.map((v): Corruption => (e) => (e.network = { mode: "new", vpcCidr: v })),
   hostileValue.map((v): Corruption => (e) => (e.network = { mode: "new", privateSubnetCidrs: [v, "172.16.2.0/24"] })),

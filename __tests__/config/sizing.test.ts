@@ -8,11 +8,11 @@ describe("size presets", () => {
     expect(SIZE_PRESETS.large).toMatchObject({ cpu: 16384, memory: 32768 });
   });
 
-  it("carry the template's RabbitMQ storage figures", () => {
-    expect(SIZE_PRESETS["extra-small"].rabbitmqAvailableStorageBytes).toBe(42949672960);
-    expect(SIZE_PRESETS.small.rabbitmqAvailableStorageBytes).toBe(42949672960);
-    expect(SIZE_PRESETS.medium.rabbitmqAvailableStorageBytes).toBe(85899345920);
-    expect(SIZE_PRESETS.large.rabbitmqAvailableStorageBytes).toBe(128849018880);
+  it("say which are CE 5.0 only and which are CE 6's profiles", () => {
+    expect(SIZE_PRESETS["extra-small"].note).toMatch(/CE 5.0 only/);
+    expect(SIZE_PRESETS.small.note).toMatch(/CE 5.0 only/);
+    expect(SIZE_PRESETS.medium.note).toMatch(/Medium profile/);
+    expect(SIZE_PRESETS.large.note).toMatch(/Large profile/);
   });
 
   it("say that Fargate cannot give the VM-recommended small size", () => {

@@ -2,7 +2,7 @@
  * Every field kind of the environment rejects bad input with a problem that
  * names the field path, shows the bad value and says what is allowed.
  */
-import { ConfigError, EnvironmentInput, parseEnvironment, parseEnvironments } from "../../modules/config";
+import { ConfigError, EnvironmentInput, parseEnvironment, parseEnvironments, resolveImages } from "../../modules/config";
 import { ACCOUNT, baseEnvironment, EXISTING_NETWORK, secretArn } from "../support/fixtures";
 
 /** The problems of an input; fails the test when the input is accepted. */
@@ -33,10 +33,19 @@ const cases: Case[] = [
   ["variant", (e) => ({ ...e, variant: "cluster" }), "variant", /one of "standalone", "ha" \(got "cluster"\)/],
   ["ha with two zones", (e) => ({ ...e, variant: "ha" }), "availabilityZones", /exactly 3 zones for variant ha/],
   ["size preset", (e) => ({ ...e, size: { preset: "huge" } }), "size.preset", /one of "extra-small", "small", "medium", "large"/],
-  ["size cpu", (e) => ({ ...e, size: { cpu: 3000 } }), "size.cpu", /cpu must be one of 256, 512/],
-  ["size memory", (e) => ({ ...e, size: { preset: "extra-small", memory: 9000 } }), "size.memory", /with cpu 4096, memory must be 8192-30720 MiB in steps of 1024/],
+  ["size cpu", (e) => ({ ...e, release: "5.0", size: { cpu: 3000 } }), "size.cpu", /cpu must be one of 256, 512/],
+  ["size memory", (e) => ({ ...e, release: "5.0", size: { preset: "extra-small", memory: 9000 } }), "size.memory", /with cpu 4096, memory must be 8192-30720 MiB in steps of 1024/],
+  ["size memory of a CE 6 profile", (e) => ({ ...e, size: { preset: "medium", memory: 18000 } }), "size.memory", /with cpu 8192, memory must be 16384-61440 MiB in steps of 4096/],
   ["size fraction", (e) => ({ ...e, size: { cpu: 1024.5 } }), "size.cpu", /whole number/],
-  ["size below minimum", (e) => ({ ...e, size: { cpu: 512, memory: 2048 } }), "size", /at least 1024 CPU units and 4096 MiB/],
+  ["size below minimum", (e) => ({ ...e, release: "5.0", size: { cpu: 512, memory: 2048 } }), "size", /at least 1024 CPU units and 4096 MiB/],
+  ["extra-small on CE 6", (e) => ({ ...e, size: { preset: "extra-small" } }), "size.preset", /^CE 6.x runs only on its Medium \(8 vCPU \/ 16 GiB\) and Large \(16 vCPU \/ 32 GiB\) profiles: its setup refuses any other CPU count, and there are no Extra-small or Small profiles any more; use medium or large \(got "extra-small" with release 6.1\)$/],
+  ["small on CE 6.0", (e) => ({ ...e, release: "6.0", size: { preset: "small" } }), "size.preset", /only on its Medium .* \(got "small" with release 6.0\)/],
+  ["a CE 6 profile with another CPU count", (e) => ({ ...e, size: { preset: "medium", cpu: 4096, memory: 16384 } }), "size.cpu", /must be 8192 or 16384 for release 6.1: CE 6.x runs only on its Medium .* \(got 4096\)/],
+  ["release", (e) => ({ ...e, release: "5.1" }), "release", /one of "6.1", "6.0", "5.0" \(got "5.1"\)/],
+  ["a 5.0-only variable on CE 6.1", (e) => ({ ...e, application: { coreLatestVersionTag: "netskopetechnicalalliances/cloudexchange:core6-latest" } }), "application.coreLatestVersionTag", /is not used by CE 6.1/],
+  ["pull-through cache secret name", (e) => ({ ...e, images: { pullThroughCache: { credentialsSecretArn: secretArn("dockerhub") } } }), "images.pullThroughCache.credentialsSecretArn", /starts with ecr-pullthroughcache\//],
+  ["pull-through cache and registry credentials", (e) => ({ ...e, images: { registryCredentialsSecretArn: secretArn("reg"), pullThroughCache: { credentialsSecretArn: secretArn("ecr-pullthroughcache/hub") } } }), "images.registryCredentialsSecretArn", /excludes images.pullThroughCache/],
+  ["certificate renewal window", (e) => ({ ...e, internalTls: { renewBeforeDays: 3 } }), "internalTls.renewBeforeDays", /be at least 7/],
   ["network mode", (e) => ({ ...e, network: { mode: "shared" } }), "network.mode", /one of "new", "existing" \(got "shared"\)/],
   ["vpc CIDR host bits", (e) => ({ ...e, network: { mode: "new", vpcCidr: "10.0.0.1/16" } }), "network.vpcCidr", /host bits set/],
   ["vpc CIDR too large", (e) => ({ ...e, network: { mode: "new", vpcCidr: "10.0.0.0/12" } }), "network.vpcCidr", /\/16 to \/24/],
@@ -88,7 +97,7 @@ const cases: Case[] = [
   ["analytics URL", (e) => ({ ...e, application: { analyticsBaseUrl: "http://reporting.example.com" } }), "application.analyticsBaseUrl", /https:\/\/ URL/],
   ["allow destroy", (e) => ({ ...e, protection: { allowDestroy: "yes" } }), "protection.allowDestroy", /true or false \(got "yes"\)/],
   ["HA namespace", (e) => ({ ...e, ha: { namespace: "no_dots" } }), "ha.namespace", /private DNS domain/],
-  ["unknown root field", (e) => ({ ...e, sise: { preset: "large" } }), "sise", /not a known field; allowed fields here: name, accountId, region, availabilityZones, variant, size/],
+  ["unknown root field", (e) => ({ ...e, sise: { preset: "large" } }), "sise", /not a known field; allowed fields here: name, accountId, region, availabilityZones, release, variant, size/],
   ["unknown nested field", (e) => ({ ...e, size: { cpus: 4096 } }), "size.cpus", /not a known field; allowed fields here: preset, cpu, memory/],
   ["unknown field in a union member", (e) => ({ ...e, network: { ...EXISTING_NETWORK, subnets: [] } }), "network.subnets", /allowed fields here: mode, vpcId, vpcCidr, privateSubnetIds/],
 ];
@@ -169,22 +178,37 @@ describe("environment validation", () => {
   it("applies documented defaults", () => {
     const env = parseEnvironment(baseEnvironment());
     expect(env).toMatchObject({
+      release: "6.1",
       variant: "standalone",
       size: { preset: "medium" },
       network: { mode: "new", vpcCidr: "172.16.0.0/16", flowLogs: { enabled: true, trafficType: "REJECT", retentionDays: 365 } },
       ingress: { mode: "alb", deletionProtection: true, idleTimeoutSeconds: 300 },
       tlsVersion: "TLSv1.3",
+      internalTls: { renewBeforeDays: 30, rotation: 0 },
       secrets: { mode: "generate", recoveryWindowDays: 30 },
       storage: { throughputMode: "elastic" },
       workload: { platformVersion: "1.4.0", enableExecuteCommand: true },
-      images: {
-        core: { repository: "709825985650.dkr.ecr.us-east-1.amazonaws.com/netskope/core5", tag: "11062023" },
-        mongodb: { tag: "5.0" },
-        rabbitmq: { tag: "3.12.6-management" },
-      },
+      images: { core: {}, ui: {}, mongodb: {}, rabbitmq: {} },
       protection: { allowDestroy: false },
     });
+    expect(resolveImages(env)).toEqual({
+      core: { repository: "netskopetechnicalalliances/cloudexchange", tag: "core6-6.1.0" },
+      ui: { repository: "netskopetechnicalalliances/cloudexchange", tag: "ui6-6.1.0" },
+      mongodb: { repository: "netskopetechnicalalliances/cloudexchange", tag: "mongo6-6.1.0-8.0.18" },
+      rabbitmq: { repository: "netskopetechnicalalliances/cloudexchange", tag: "rabbitmq6-6.1.0-4.2.2" },
+    });
   });
+
+  it("takes each image's defaults from the release, field by field", () => {
+    const legacy = parseEnvironment(baseEnvironment({ release: "5.0", images: { core: { tag: "5.0.1" }, ui: { repository: "registry.example.com/ce/ui5", digest: `sha256:${"b".repeat(64)}` } } }));
+    expect(resolveImages(legacy)).toEqual({
+      core: { repository: "709825985650.dkr.ecr.us-east-1.amazonaws.com/netskope/core5", tag: "5.0.1" },
+      ui: { repository: "registry.example.com/ce/ui5", tag: "11062023", digest: `sha256:${"b".repeat(64)}` },
+      mongodb: { repository: "709825985650.dkr.ecr.us-east-1.amazonaws.com/netskope/mongodb", tag: "5.0" },
+      rabbitmq: { repository: "709825985650.dkr.ecr.us-east-1.amazonaws.com/netskope/rabbitmq", tag: "3.12.6-management" },
+    });
+  });
+
 });
 
 describe("defender validation", () => {

@@ -12,16 +12,16 @@ import { baseEnvironment, haEnvironment } from "../support/fixtures";
 const ROOT = join(__dirname, "..", "..");
 
 describe("cost estimate", () => {
-  it("matches a hand-worked example (dev: extra-small standalone in us-east-1)", () => {
+  it("matches a hand-worked example (dev: CE 6.1 Medium standalone in us-east-1)", () => {
     const dev = parseEnvironments(environmentSources()).find((e) => e.name === "dev")!;
     // Worked by hand from the us-east-1 row of the price table:
-    //   4 vCPU × 730 h × $0.04048 = $118.2016;   8 GB × 730 h × $0.004445 = $25.9588
+    //   8 vCPU × 730 h × $0.04048 = $236.4032;   16 GB × 730 h × $0.004445 = $51.9176
     //   2 NAT × 730 h × $0.045 = $65.70;  100 GB × $0.045 = $4.50;  2 IPv4 × 730 h × $0.005 = $7.30
     //   ALB 730 h × ($0.0225 + 1 LCU × $0.008) = $22.265;  EFS 50 GB × $0.30 = $15.00;  backups 50 × $0.05 = $2.50
     //   logs 5 GB × ($0.50 + $0.03) = $2.65;  3 secrets × $0.40 = $1.20;  1 KMS key = $1.00
     expect(estimate(dev).items.map((i) => [i.item, i.monthlyUsd])).toEqual([
-      ["Fargate vCPU", 118.2],
-      ["Fargate memory", 25.96],
+      ["Fargate vCPU", 236.4],
+      ["Fargate memory", 51.92],
       ["NAT gateways", 65.7],
       ["NAT data processing", 4.5],
       ["NAT public IPv4 addresses", 7.3],
@@ -32,7 +32,7 @@ describe("cost estimate", () => {
       ["Secrets Manager", 1.2],
       ["KMS key", 1],
     ]);
-    expect(estimate(dev).totalUsd).toBe(266.28);
+    expect(estimate(dev).totalUsd).toBe(410.44);
   });
 
   it("charges three nodes for HA and uses the region's prices", () => {

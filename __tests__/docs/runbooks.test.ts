@@ -22,6 +22,7 @@ describe("runbooks", () => {
       "Moving a standalone environment to HA",
       "Backing up and restoring EFS",
       "Rotating secrets",
+      "Rotating the internal certificates (CE 6.x)",
       "Losing one HA node and getting it back",
       "Destroying an environment on purpose",
     ]);

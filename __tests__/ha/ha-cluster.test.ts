@@ -70,7 +70,7 @@ describe("HA cluster", () => {
       "ssl-certs": "/data/ssl_certs",
       "ha-shared": "/data/ha-shared",
     });
-    for (const shared of ["custom_plugins", "repos", "ssl_certs", "ha-shared"]) {
+    for (const shared of ["plugins", "repos", "ui-certificate", "ha-shared"]) {
       expect(new Set(NODES.map((n) => accessPointOf(n, shared))).size).toBe(1);
     }
     expect(accessPointOf(2, "ha-shared")).toBe(ref("aws_efs_access_point", "storage_access-point_ha-shared", "id"));
@@ -200,10 +200,7 @@ describe("HA cluster", () => {
     expect(envOf(containerNamed(taskOf(proxied, 2), "core")).NO_PROXY).toBe(`localhost,127.0.0.1,169.254.169.254,169.254.170.2,.${NS}`);
   });
 
-  it("can leave out the classic mirroring policy for RabbitMQ 4 images", () => {
-    const quorum = synthEnvironment(haEnvironment({ ha: { mirrorRabbitmqQueues: false } }));
-    expect(envOf(containerNamed(taskOf(quorum, 1), "rabbitmq")).CE_MIRROR_QUEUES).toBeUndefined();
-  });
+
 
   it("needs no other IAM permission than the standalone variant", () => {
     const ha = policyOf(resourceNamed(synthEnvironment(withExistingSecrets(haEnvironment())), "aws_iam_role_policy", "iam_task-role-policy").policy);

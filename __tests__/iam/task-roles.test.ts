@@ -23,9 +23,10 @@ describe("task roles", () => {
     }
   });
 
-  it("let the execution role pull the images, write logs and read exactly these secrets", () => {
-    const statements = policyOf(resourceNamed(stack, "aws_iam_role_policy", "iam_execution-role-policy").policy).Statement;
-    expect(statements).toEqual([
+  it("let the execution role pull the images from ECR when they are there (CE 5.0's Marketplace images)", () => {
+    const legacy = synthEnvironment(baseEnvironment({ release: "5.0" }));
+    const statements = policyOf(resourceNamed(legacy, "aws_iam_role_policy", "iam_execution-role-policy").policy).Statement;
+    expect(statements.slice(0, 2)).toEqual([
       { Sid: "GetEcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
       {
         Sid: "PullImages",
@@ -33,6 +34,25 @@ describe("task roles", () => {
         Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
         Resource: ["core5", "mongodb", "rabbitmq", "ui5"].map((r) => `arn:aws:ecr:us-east-1:709825985650:repository/netskope/${r}`),
       },
+    ]);
+  });
+
+  it("let the execution role pull through the Docker Hub cache, fill it, and nothing more", () => {
+    const cached = synthEnvironment(baseEnvironment({ images: { pullThroughCache: { credentialsSecretArn: "arn:aws:secretsmanager:eu-west-1:210987654321:secret:ecr-pullthroughcache/docker-hub-AbCdEf" } } }));
+    const statements = policyOf(resourceNamed(cached, "aws_iam_role_policy", "iam_execution-role-policy").policy).Statement;
+    const repository = "arn:aws:ecr:eu-west-1:210987654321:repository/ce-test-docker-hub/netskopetechnicalalliances/cloudexchange";
+    expect(statements.find((s) => s.Sid === "PullImages")!.Resource).toEqual([repository]);
+    expect(statements.find((s) => s.Sid === "FillThePullThroughCache")).toEqual({
+      Sid: "FillThePullThroughCache",
+      Effect: "Allow",
+      Action: ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+      Resource: [repository],
+    });
+  });
+
+  it("let the execution role write logs and read exactly these secrets, and pull nothing from ECR for Docker Hub images", () => {
+    const statements = policyOf(resourceNamed(stack, "aws_iam_role_policy", "iam_execution-role-policy").policy).Statement;
+    expect(statements).toEqual([
       {
         Sid: "WriteContainerLogs",
         Effect: "Allow",
@@ -79,7 +99,7 @@ describe("task roles", () => {
     const secrets = statements.find((s) => s.Sid === "ReadTaskSecrets")!.Resource;
     expect(secrets).toEqual(expect.arrayContaining([arn("proxy"), arn("ca"), arn("dockerhub")]));
     expect(statements.find((s) => s.Sid === "DecryptTaskSecrets")!.Resource).toEqual([kms]);
-    expect(statements.find((s) => s.Sid === "PullImages")!.Resource).not.toContainEqual(expect.stringContaining("core5"));
+    expect(statements.find((s) => s.Sid === "PullImages")).toBeUndefined();
   });
 
   it("are not created when existing roles are given, and the task uses those", () => {

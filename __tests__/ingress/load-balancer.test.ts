@@ -45,15 +45,21 @@ describe("load balancer with a certificate", () => {
     expect(resourceNamed(twelve, "aws_lb_listener", "ingress_https-listener").ssl_policy).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
   });
 
-  it("health-checks the UI on port 3000 as the template does", () => {
+  it("health-checks the UI on port 3000 over HTTPS, which CE 6's UI serves, with the template's timings", () => {
     expect(onlyResource(stack, "aws_lb_target_group")).toMatchObject({
-      name: "ce-test-ui",
+      name: "ce-test-ui-https",
       port: 3000,
-      protocol: "HTTP",
+      protocol: "HTTPS",
       target_type: "ip",
       deregistration_delay: "30",
-      health_check: { enabled: true, path: "/", matcher: "200", interval: 30, timeout: 10, healthy_threshold: 2, unhealthy_threshold: 3 },
+      health_check: { enabled: true, protocol: "HTTPS", path: "/", matcher: "200", interval: 30, timeout: 10, healthy_threshold: 2, unhealthy_threshold: 3 },
+      lifecycle: { create_before_destroy: true },
     });
+  });
+
+  it("health-checks CE 5.0's plain-HTTP UI over HTTP, under the template's name", () => {
+    const legacy = synthEnvironment(baseEnvironment({ release: "5.0", ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN } }));
+    expect(onlyResource(legacy, "aws_lb_target_group")).toMatchObject({ name: "ce-test-ui", protocol: "HTTP", health_check: { protocol: "HTTP" } });
   });
 
   it("logs to a hardened bucket that logs to a second hardened bucket", () => {

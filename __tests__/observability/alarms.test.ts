@@ -30,7 +30,7 @@ describe("alarms", () => {
   const topic = ref("aws_sns_topic", "alarms_topic", "arn");
 
   it("cover running tasks, CPU, memory and unhealthy targets", () => {
-    expect(Object.keys(alarms).sort()).toEqual(["service-cpu-high", "service-memory-high", "service-running-tasks", "unhealthy-targets"]);
+    expect(Object.keys(alarms).sort()).toEqual(["certificate-expiry", "service-cpu-high", "service-memory-high", "service-running-tasks", "unhealthy-targets"]);
     expect(alarms["service-running-tasks"]).toMatchObject({
       namespace: "ECS/ContainerInsights",
       metric_name: "RunningTaskCount",
@@ -48,6 +48,27 @@ describe("alarms", () => {
       dimensions: { TargetGroup: ref("aws_lb_target_group", "ingress_target-group", "arn_suffix"), LoadBalancer: ref("aws_lb", "ingress_load-balancer", "arn_suffix") },
     });
     for (const alarm of Object.values(alarms) as any[]) expect(alarm).toMatchObject({ alarm_actions: [topic], ok_actions: [topic] });
+  });
+
+  it("warn before a generated certificate expires, from the days left the containers report", () => {
+    expect(onlyResource(stack, "aws_cloudwatch_log_metric_filter")).toMatchObject({
+      name: "ce-test-certificate-days-left",
+      log_group_name: ref("aws_cloudwatch_log_group", "logs_containers", "name"),
+      pattern: '{ $.event = "ce-certificate" }',
+      metric_transformation: { name: "ce-test-certificate-days-left", namespace: "CloudExchange", value: "$.daysLeft" },
+    });
+    expect(alarms["certificate-expiry"]).toMatchObject({
+      namespace: "CloudExchange",
+      metric_name: "ce-test-certificate-days-left",
+      statistic: "Minimum",
+      comparison_operator: "LessThanThreshold",
+      threshold: 30,
+      period: 21600,
+    });
+    const soon = synthEnvironment(baseEnvironment({ internalTls: { renewBeforeDays: 60 } }));
+    expect(resourceNamed(soon, "aws_cloudwatch_metric_alarm", "alarms_certificate-expiry").threshold).toBe(60);
+    // CE 5.0 has no TLS inside the task, so nothing to warn about.
+    expect(synthEnvironment(baseEnvironment({ release: "5.0" })).resource?.aws_cloudwatch_log_metric_filter).toBeUndefined();
   });
 
   it("notify a KMS-encrypted topic with delivery-status logging and the e-mail subscriber", () => {

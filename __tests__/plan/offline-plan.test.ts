@@ -25,7 +25,7 @@ describePlans("offline terraform plan", () => {
 
   it("covers every shipped environment, every fixture variation and the bootstrap stack", () => {
     expect(stackNames).toEqual(
-      expect.arrayContaining(["ce-dev", "ce-staging", "ce-prod", "ce-state-bootstrap", "ce-exhttps", "ce-exnone", "ce-extg", "ce-haex", "ce-exnone-defender-member-111111111111"]),
+      expect.arrayContaining(["ce-dev", "ce-staging", "ce-prod", "ce-state-bootstrap", "ce-legacy", "ce-exhttps", "ce-exnone", "ce-extg", "ce-haex", "ce-exnone-defender-member-111111111111"]),
     );
   });
 
@@ -72,7 +72,7 @@ describePlans("offline terraform plan", () => {
       aws_efs_backup_policy: 1,
       aws_efs_file_system_policy: 1,
       aws_efs_mount_target: 2,
-      aws_efs_access_point: 5,
+      aws_efs_access_point: 9,
       aws_ecs_cluster: 1,
       aws_ecs_cluster_capacity_providers: 1,
       aws_ecs_task_definition: 2,
@@ -91,7 +91,8 @@ describePlans("offline terraform plan", () => {
       aws_s3_bucket_logging: 1,
       aws_sns_topic: 1,
       aws_sns_topic_policy: 1,
-      aws_cloudwatch_metric_alarm: 4,
+      aws_cloudwatch_metric_alarm: 5,
+      aws_cloudwatch_log_metric_filter: 1,
       aws_sns_topic_subscription: 1,
       aws_scheduler_schedule: 1,
     });
@@ -100,11 +101,11 @@ describePlans("offline terraform plan", () => {
   it("plans no network or load balancer for an existing VPC without ingress", () => {
     const counts = resourceCountsByType(results.get("ce-exnone")!.plan);
     for (const type of ["aws_vpc", "aws_subnet", "aws_nat_gateway", "aws_lb", "aws_s3_bucket", "aws_flow_log"]) expect(counts[type]).toBeUndefined();
-    expect(counts).toMatchObject({ aws_security_group: 3, aws_vpc_security_group_ingress_rule: 1, aws_vpc_security_group_egress_rule: 4, aws_efs_mount_target: 2, aws_ecs_service: 1, aws_cloudwatch_metric_alarm: 3 });
+    expect(counts).toMatchObject({ aws_security_group: 3, aws_vpc_security_group_ingress_rule: 1, aws_vpc_security_group_egress_rule: 4, aws_efs_mount_target: 2, aws_ecs_service: 1, aws_cloudwatch_metric_alarm: 4 });
   });
 
   it("evaluates the standalone service's deployment settings as intended", () => {
-    for (const name of ["ce-dev", "ce-staging", "ce-exhttps", "ce-exnone"]) {
+    for (const name of ["ce-dev", "ce-staging", "ce-legacy", "ce-exhttps", "ce-exnone"]) {
       const service = results.get(name)!.plan.resource_changes!.find((c) => c.type === "aws_ecs_service")!.change.after!;
       expect({ name, ...service }).toMatchObject({
         name,
@@ -117,6 +118,32 @@ describePlans("offline terraform plan", () => {
         network_configuration: [expect.objectContaining({ assign_public_ip: false })],
       });
     }
+  });
+
+  it("plans CE 6.1's task and HTTPS target group, and CE 5.0's, as Terraform evaluates them", () => {
+    const after = (stack: string, address: string) => results.get(stack)!.plan.resource_changes!.find((c) => c.address === address)!.change.after!;
+    const images = (stack: string) =>
+      (JSON.parse(after(stack, "aws_ecs_task_definition.workload_task_task-definition").container_definitions as string) as { name: string; image: string; portMappings: { containerPort: number }[] }[]).map(
+        (c) => [c.name, c.image.split(":").pop(), c.portMappings.map((p) => p.containerPort)],
+      ).sort(([a], [b]) => String(a).localeCompare(String(b)));
+    // Terraform orders the planned containers by name.
+    expect(images("ce-staging")).toEqual([
+      ["core", "core6-6.1.0", [8000]],
+      ["core-init", "core6-6.1.0", []],
+      ["init", "rabbitmq6-6.1.0-4.2.2", []],
+      ["mongodb", "mongo6-6.1.0-8.0.18", [27017]],
+      ["rabbitmq", "rabbitmq6-6.1.0-4.2.2", [5671, 15671]],
+      ["ui", "ui6-6.1.0", [3000]],
+    ]);
+    expect(after("ce-staging", "aws_lb_target_group.ingress_target-group")).toMatchObject({ name: "ce-staging-ui-https", protocol: "HTTPS", port: 3000 });
+    expect(images("ce-legacy")).toEqual([
+      ["core", "11062023", [8000]],
+      ["core-init", "11062023", []],
+      ["init", "3.12.6-management", []],
+      ["mongodb", "5.0", [27017]],
+      ["rabbitmq", "3.12.6-management", [5672, 15672]],
+      ["ui", "11062023", [3000]],
+    ]);
   });
 
   it("plans the HA variant's per-node resources", () => {

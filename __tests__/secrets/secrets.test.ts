@@ -1,5 +1,5 @@
 /** Secrets: generated (no special characters, escaped form derived) or existing; only ever through ECS secrets. */
-import { connectionStrings } from "../../modules/secrets/cloud-exchange-secrets";
+import { connectionStrings, releaseOf } from "../../modules/releases";
 import { baseEnvironment, withExistingSecrets } from "../support/fixtures";
 import { containersOf, onlyResource, ref, resourceNamed, resourcesOf, synthEnvironment } from "../support/synth";
 
@@ -33,11 +33,20 @@ describe("generated secrets", () => {
     const version = resourceNamed(stack, "aws_secretsmanager_secret_version", "secrets_maintenance-version");
     expect(version.secret_id).toBe(ref("aws_secretsmanager_secret", "secrets_maintenance", "id"));
     const inner = password.slice(2, -1);
+    const tls = "tls=true&tlsCertificateKeyFile=/opt/certs/mongodb_rabbitmq_certs/tls_cert_key.pem&tlsCAFile=/opt/certs/mongodb_rabbitmq_certs/tls_cert_ca.crt&tlsAllowInvalidHostnames=true";
     expect(version.secret_string).toBe(
       `\${jsonencode({"MAINTENANCE_PASSWORD" = ${inner}, "MAINTENANCE_PASSWORD_ESCAPED" = urlencode(${inner}), ` +
-        `"MONGO_CONNECTION_STRING" = "mongodb://cteadmin:\${urlencode(${inner})}@localhost:27017/cte", ` +
-        `"RABBITMQ_CONNECTION_STRING" = "amqp://user:\${urlencode(${inner})}@localhost"})}`,
+        `"MONGO_CONNECTION_STRING" = "mongodb://cteadmin:\${urlencode(${inner})}@localhost:27017/cte?${tls}", ` +
+        `"RABBITMQ_CONNECTION_STRING" = "amqps://user:\${urlencode(${inner})}@localhost"})}`,
     );
+  });
+
+  it("hold CE 5.0's plain connection strings for a 5.0 environment", () => {
+    const legacy = synthEnvironment(baseEnvironment({ release: "5.0" }));
+    const inner = ref("random_password", "secrets_maintenance-password-value", "result").slice(2, -1);
+    const text = resourceNamed(legacy, "aws_secretsmanager_secret_version", "secrets_maintenance-version").secret_string;
+    expect(text).toContain(`"MONGO_CONNECTION_STRING" = "mongodb://cteadmin:\${urlencode(${inner})}@localhost:27017/cte", `);
+    expect(text).toContain(`"RABBITMQ_CONNECTION_STRING" = "amqp://user:\${urlencode(${inner})}@localhost"`);
   });
 
   it("use the random provider only in generate mode", () => {
@@ -50,12 +59,23 @@ describe("generated secrets", () => {
 });
 
 describe("connection strings", () => {
-  it("follow CE's formats for standalone and HA", () => {
-    expect(connectionStrings({ mongoHosts: ["localhost:27017"], rabbitmqHosts: ["localhost"] }, "pw")).toEqual({
-      mongo: "mongodb://cteadmin:pw@localhost:27017/cte",
-      rabbitmq: "amqp://user:pw@localhost",
-    });
-    expect(connectionStrings({ mongoHosts: ["a:27017", "b:27017"], replicaSet: "mongo_replica_set", rabbitmqHosts: ["a", "b"] }, "pw")).toEqual({
+  const standalone = { mongoHosts: ["localhost:27017"], rabbitmqHosts: ["localhost"] };
+  const ha = { mongoHosts: ["a:27017", "b:27017"], replicaSet: "mongo_replica_set", rabbitmqHosts: ["a", "b"] };
+  const tls = "tls=true&tlsCertificateKeyFile=/opt/certs/mongodb_rabbitmq_certs/tls_cert_key.pem&tlsCAFile=/opt/certs/mongodb_rabbitmq_certs/tls_cert_ca.crt&tlsAllowInvalidHostnames=true";
+
+  it("follow CE 6's formats (load_env.sh): TLS to MongoDB with core's client certificate, AMQPS", () => {
+    for (const id of ["6.1", "6.0"] as const) {
+      expect(connectionStrings(releaseOf(id), standalone, "pw")).toEqual({ mongo: `mongodb://cteadmin:pw@localhost:27017/cte?${tls}`, rabbitmq: "amqps://user:pw@localhost" });
+      expect(connectionStrings(releaseOf(id), ha, "pw")).toEqual({
+        mongo: `mongodb://cteadmin:pw@a:27017,b:27017/cte?replicaSet=mongo_replica_set&${tls}`,
+        rabbitmq: "amqps://user:pw@a;amqps://user:pw@b",
+      });
+    }
+  });
+
+  it("follow CE 5.0's formats for standalone and HA", () => {
+    expect(connectionStrings(releaseOf("5.0"), standalone, "pw")).toEqual({ mongo: "mongodb://cteadmin:pw@localhost:27017/cte", rabbitmq: "amqp://user:pw@localhost" });
+    expect(connectionStrings(releaseOf("5.0"), ha, "pw")).toEqual({
       mongo: "mongodb://cteadmin:pw@a:27017,b:27017/cte?replicaSet=mongo_replica_set",
       rabbitmq: "amqp://user:pw@a;amqp://user:pw@b",
     });
@@ -93,6 +113,9 @@ describe("secrets in the task", () => {
   it("inject the custom CA certificate into the init container from its secret", () => {
     const ca = "arn:aws:secretsmanager:eu-west-1:210987654321:secret:proxy-ca-AbCdEf";
     const containers = containersOf(onlyResource(synthEnvironment(baseEnvironment({ caCertificateSecretArn: ca })), "aws_ecs_task_definition"));
-    expect(containers.find((c) => c.name === "init").secrets).toEqual([{ name: "CUSTOM_CA_CERT", valueFrom: ca }]);
+    const init = containers.find((c) => c.name === "init");
+    expect(init.secrets).toEqual([{ name: "CUSTOM_CA_CERT", valueFrom: ca }]);
+    // CE 6 reads only .crt files from core's CA directory.
+    expect(init.environment).toContainEqual({ name: "CE_CUSTOM_CA_FILE", value: "custom-ca.crt" });
   });
 });

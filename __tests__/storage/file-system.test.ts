@@ -42,18 +42,41 @@ describe("the file system", () => {
     );
     expect(Object.fromEntries(Object.entries(points).map(([k, p]) => [k, p.root_directory.path]))).toEqual({
       "custom-plugins": "/data/custom_plugins",
+      "custom-plugins-subdir": "/data/custom_plugins/custom_plugins",
+      "files-data": "/data/files-data",
+      "internal-ca": "/data/internal-ca",
+      "internal-certs": "/data/ssl_certs/mongodb_rabbitmq_certs",
+      "mongo-data": "/data/mongo-data/data/db",
+      "rabbitmq4-data": "/data/rabbitmq4-data",
+      repos: "/data/repos",
+      "ssl-certs": "/data/ssl_certs",
+    });
+    for (const [key, point] of Object.entries(points)) {
+      expect(point).toMatchObject({
+        file_system_id: fs("id"),
+        posix_user: { uid: 1001, gid: 1001 },
+        // Only the init container mounts the CA's key, in a directory no one else may list.
+        root_directory: { creation_info: { owner_uid: 1001, owner_gid: 1001, permissions: key === "internal-ca" ? "0700" : "0750" } },
+      });
+    }
+  });
+
+  it("keeps CE 5.0's paths, so an upgrade finds MongoDB's data, the plugins and repositories where they were", () => {
+    const legacy = synthEnvironment(baseEnvironment({ release: "5.0", size: { preset: "small" } }));
+    const paths = Object.fromEntries(resourcesOf(legacy, "aws_efs_access_point").map(([name, p]) => [name.replace("storage_access-point_", ""), p.root_directory.path]));
+    expect(paths).toEqual({
+      "custom-plugins": "/data/custom_plugins",
       "mongo-data": "/data/mongo-data/data/db",
       "rabbitmq-data": "/data/rabbitmq-data",
       repos: "/data/repos",
       "ssl-certs": "/data/ssl_certs",
     });
-    for (const point of Object.values(points)) {
-      expect(point).toMatchObject({
-        file_system_id: fs("id"),
-        posix_user: { uid: 1001, gid: 1001 },
-        root_directory: { creation_info: { owner_uid: 1001, owner_gid: 1001, permissions: "0750" } },
-      });
+    const current = Object.fromEntries(resourcesOf(stack, "aws_efs_access_point").map(([name, p]) => [name.replace("storage_access-point_", ""), p]));
+    for (const key of ["custom-plugins", "mongo-data", "repos", "ssl-certs"]) {
+      expect({ key, path: current[key].root_directory.path }).toEqual({ key, path: paths[key] });
     }
+    // RabbitMQ 4 cannot open 3.12's data: 6.x starts on a new directory and leaves the old one in place.
+    expect(current["rabbitmq-data"]).toBeUndefined();
   });
 
   it("lets only the task role mount and write, over TLS, through mount targets", () => {
@@ -80,7 +103,17 @@ describe("the file system", () => {
   it("is mounted by the task with transit encryption and IAM authorization on every EFS volume", () => {
     const volumes = onlyResource(stack, "aws_ecs_task_definition").volume;
     const efs = volumes.filter((v: any) => v.efs_volume_configuration);
-    expect(efs.map((v: any) => v.name).sort()).toEqual(["custom_plugins", "mongo-data", "rabbitmq-data", "repos", "ssl_certs"]);
+    expect(efs.map((v: any) => v.name).sort()).toEqual([
+      "custom-plugins",
+      "files-data",
+      "internal-ca",
+      "internal-certs",
+      "mongo-data",
+      "plugins",
+      "rabbitmq-data",
+      "repos",
+      "ui-certificate",
+    ]);
     for (const volume of efs) {
       expect(volume.efs_volume_configuration).toMatchObject({
         file_system_id: fs("id"),

@@ -51,6 +51,8 @@ export const EXISTING_NETWORK = {
 export function variations(): Record<string, EnvironmentInput> {
   return {
     "new-vpc-alb-http": baseEnvironment({ name: "newhttp" }),
+    // CE 5.0 (the official template's release) stays in the synth and plan suites.
+    "ce-5.0-standalone": baseEnvironment({ name: "legacy", release: "5.0", size: { preset: "extra-small" } }),
     "new-vpc-alb-https": baseEnvironment({ name: "newhttps", ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN } }),
     "existing-vpc-alb-https": baseEnvironment({
       name: "exhttps",
@@ -71,9 +73,10 @@ export function variations(): Record<string, EnvironmentInput> {
         run: { mode: "scheduled", scheduleExpression: "rate(1 day)" },
       },
     }),
-    "new-vpc-existing-target-group": baseEnvironment({
+    "new-vpc-existing-target-group-pull-through-cache": baseEnvironment({
       name: "extg",
       ingress: { mode: "existing-target-group", targetGroupArn: TARGET_GROUP_ARN, sourceCidrs: ["172.16.1.0/24"] },
+      images: { pullThroughCache: { credentialsSecretArn: secretArn("ecr-pullthroughcache/docker-hub") } },
     }),
     "ha-existing-vpc": haEnvironment({
       name: "haex",
@@ -86,6 +89,7 @@ export function variations(): Record<string, EnvironmentInput> {
 export function haEnvironment(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
   return baseEnvironment({
     name: "ha",
+    release: "5.0",
     variant: "ha",
     availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
     size: { preset: "large" },

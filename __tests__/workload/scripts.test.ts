@@ -1,11 +1,15 @@
 /**
  * The container scripts, run for real in a temporary directory: the init
- * container's files and permissions, and the RabbitMQ entrypoint's cookie.
+ * container's files and permissions, the certificates it makes with the
+ * real openssl (CA, leaf, UI certificate, renewal, rotation, the operator's
+ * own certificate left alone), the RabbitMQ entrypoint's cookie and
+ * certificate reports, and the MongoDB entrypoint's hand-over to mongod.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { initScript, rabbitmqEntrypointScript } from "../../modules/workload/container-definitions";
 
 const SCRIPTS = join(__dirname, "..", "..", "modules", "workload", "scripts");
 
@@ -13,12 +17,12 @@ describe("init.sh", () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "ce-init-"));
-    for (const sub of ["initdb", "ca", "rabbitmq", "keyfile"]) mkdirSync(join(dir, sub));
+    for (const sub of ["initdb", "ca", "rabbitmq", "keyfile", "certs", "certs-ca", "ui"]) mkdirSync(join(dir, sub));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const run = (extra: Record<string, string>) =>
-    spawnSync("sh", ["-c", readFileSync(join(SCRIPTS, "init.sh"), "utf8")], {
+    spawnSync("sh", ["-c", initScript()], {
       encoding: "utf8",
       env: {
         PATH: process.env.PATH,
@@ -51,6 +55,9 @@ describe("init.sh", () => {
     const result = run({ CUSTOM_CA_CERT: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", MONGO_REPLICA_KEY: "s3cretKeyfileValue" });
     expect(result.status).toBe(0);
     expect(readFileSync(join(dir, "ca", "cert.pem"), "utf8")).toContain("BEGIN CERTIFICATE");
+    // CE 6 takes only .crt files from its CA directory: the release names the file.
+    run({ CUSTOM_CA_CERT: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", CE_CUSTOM_CA_FILE: "custom-ca.crt" });
+    expect(readFileSync(join(dir, "ca", "custom-ca.crt"), "utf8")).toContain("BEGIN CERTIFICATE");
     expect(readFileSync(join(dir, "keyfile", "keyfile"), "utf8")).toBe("s3cretKeyfileValue");
     expect(statSync(join(dir, "keyfile", "keyfile")).mode & 0o777).toBe(0o400);
     expect(`${result.stdout}${result.stderr}`).not.toContain("s3cretKeyfileValue");
@@ -58,11 +65,122 @@ describe("init.sh", () => {
   });
 
   it("fails when its RabbitMQ settings are missing (set -u)", () => {
-    const missing = spawnSync("sh", ["-c", readFileSync(join(SCRIPTS, "init.sh"), "utf8")], {
+    const missing = spawnSync("sh", ["-c", initScript()], {
       encoding: "utf8",
       env: { PATH: process.env.PATH, CE_MONGO_INIT_DIR: join(dir, "initdb"), CE_RABBITMQ_CONF_DIR: join(dir, "rabbitmq") },
     });
     expect(missing.status).not.toBe(0);
+  });
+});
+
+describe("init.sh: TLS inside the task", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "ce-tls-"));
+    for (const sub of ["initdb", "ca", "rabbitmq", "certs", "certs-ca", "ui"]) mkdirSync(join(dir, sub));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const SAN = "DNS:localhost,DNS:rabbitmq-stats,DNS:mongodb-primary,DNS:host.docker.internal,IP:127.0.0.1";
+  const run = (extra: Record<string, string> = {}) =>
+    spawnSync("sh", ["-c", initScript()], {
+      encoding: "utf8",
+      env: {
+        PATH: process.env.PATH,
+        CE_MONGO_INIT_DIR: join(dir, "initdb"),
+        CE_CA_DIR: join(dir, "ca"),
+        CE_RABBITMQ_CONF_DIR: join(dir, "rabbitmq"),
+        CE_DATABASE_UID: String(process.getuid?.() ?? 0),
+        CE_RABBITMQ_CONF: "listeners.tcp = none",
+        CE_TLS_DIR: join(dir, "certs"),
+        CE_TLS_CA_DIR: join(dir, "certs-ca"),
+        CE_UI_CERT_DIR: join(dir, "ui"),
+        CE_TLS_SAN: SAN,
+        CE_TLS_LEAF_DAYS: "365",
+        CE_TLS_CA_DAYS: "3650",
+        CE_TLS_UI_DAYS: "365",
+        CE_TLS_RENEW_DAYS: "30",
+        CE_TLS_ROTATION: "0",
+        // CE's (and the task's) 4096-bit keys take seconds each; the logic is the same with 2048.
+        CE_TLS_KEY_BITS: "2048",
+        ...extra,
+      },
+    });
+  const openssl = (...args: string[]) => spawnSync("openssl", args, { encoding: "utf8" });
+  const text = (file: string) => openssl("x509", "-in", file, "-noout", "-text").stdout;
+  const fingerprint = (file: string) => openssl("x509", "-in", file, "-noout", "-fingerprint", "-sha256").stdout.trim();
+  const certs = (name: string) => join(dir, "certs", name);
+
+  it("makes a CA, a leaf certificate for both ends of TLS with CE's SAN, its PEM, and the UI's certificate", () => {
+    const result = run();
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const leaf = text(certs("tls_cert.crt"));
+    expect(leaf).toContain("Subject: CN = localhost");
+    expect(leaf).toContain("Issuer: CN = CloudExchangeCA");
+    expect(leaf).toMatch(/TLS Web Server Authentication, TLS Web Client Authentication/);
+    expect(leaf).toMatch(/DNS:localhost, DNS:rabbitmq-stats, DNS:mongodb-primary, DNS:host.docker.internal, IP Address:127.0.0.1/);
+    expect(openssl("verify", "-CAfile", certs("tls_cert_ca.crt"), certs("tls_cert.crt")).stdout).toContain(": OK");
+    expect(text(certs("tls_cert_ca.crt"))).toMatch(/CA:TRUE[\s\S]*Certificate Sign, CRL Sign/);
+    // The PEM mongod and core present is the certificate followed by its key.
+    const pem = readFileSync(certs("tls_cert_key.pem"), "utf8");
+    expect(pem.indexOf("BEGIN CERTIFICATE")).toBeLessThan(pem.indexOf("PRIVATE KEY"));
+    expect(pem).toContain(readFileSync(certs("tls_cert_key.key"), "utf8").trim());
+    // Keys are readable by their owner only; the CA's key never enters the shared directory.
+    for (const key of [certs("tls_cert_key.key"), certs("tls_cert_key.pem"), join(dir, "certs-ca", "tls_cert_ca.key"), join(dir, "ui", "cte_cert_key.key")]) {
+      expect({ key, mode: statSync(key).mode & 0o777 }).toEqual({ key, mode: 0o600 });
+    }
+    expect(existsSync(certs("tls_cert_ca.key"))).toBe(false);
+    // RabbitMQ finds the certificate under CE's names next to its settings.
+    expect(readFileSync(join(dir, "rabbitmq", "rabbitmq_cert.crt"), "utf8")).toBe(readFileSync(certs("tls_cert.crt"), "utf8"));
+    expect(statSync(join(dir, "rabbitmq", "rabbitmq_cert_key.key")).mode & 0o777).toBe(0o600);
+    const ui = text(join(dir, "ui", "cte_cert.crt"));
+    expect(ui).toContain("Subject: CN = localhost");
+    expect(ui).toContain("TLS Web Server Authentication");
+    // One report line per certificate, with the days left (about a year for the leaf).
+    const reports = result.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    expect(reports.map((r) => r.certificate)).toEqual(["internal", "internal-ca", "ui"]);
+    expect(reports[0]).toMatchObject({ event: "ce-certificate", daysLeft: expect.any(Number) });
+    expect(reports[0].daysLeft).toBeGreaterThanOrEqual(363);
+    expect(reports[1].daysLeft).toBeGreaterThan(3600);
+    expect(result.stdout).not.toMatch(/PRIVATE KEY/);
+  });
+
+  it("keeps the certificates on the next start, renews a leaf that expires within the window, and on a rotation", () => {
+    run();
+    const first = fingerprint(certs("tls_cert.crt"));
+    const ca = fingerprint(certs("tls_cert_ca.crt"));
+    expect(run().status).toBe(0);
+    expect(fingerprint(certs("tls_cert.crt"))).toBe(first);
+    // A leaf with 20 days left is inside the 30-day window: renewed, under the same CA.
+    run({ CE_TLS_LEAF_DAYS: "20", CE_TLS_ROTATION: "1" });
+    const short = fingerprint(certs("tls_cert.crt"));
+    expect(short).not.toBe(first);
+    run({ CE_TLS_ROTATION: "1" });
+    expect(fingerprint(certs("tls_cert.crt"))).not.toBe(short);
+    expect(fingerprint(certs("tls_cert_ca.crt"))).toBe(ca);
+    expect(openssl("verify", "-CAfile", certs("tls_cert_ca.crt"), certs("tls_cert.crt")).stdout).toContain(": OK");
+  });
+
+  it("adds the HA node names to the leaf certificate", () => {
+    run({ CE_TLS_SAN: `${SAN},DNS:node-1.prod.cloudexchange.internal,DNS:node-2.prod.cloudexchange.internal` });
+    expect(text(certs("tls_cert.crt"))).toContain("DNS:node-2.prod.cloudexchange.internal");
+  });
+
+  it("never touches a UI certificate the operator installed", () => {
+    writeFileSync(join(dir, "ui", "cte_cert.crt"), "operator's certificate");
+    run({ CE_TLS_ROTATION: "7" });
+    expect(readFileSync(join(dir, "ui", "cte_cert.crt"), "utf8")).toBe("operator's certificate");
+    expect(existsSync(join(dir, "ui", "cte_cert_key.key"))).toBe(false);
+  });
+
+  it("waits for another node that is generating, and takes over a lock a dead node left", () => {
+    mkdirSync(certs(".generating"));
+    spawnSync("touch", ["-d", "20 minutes ago", certs(".generating")]);
+    const result = run();
+    expect(result.status).toBe(0);
+    expect(existsSync(certs(".generating"))).toBe(false);
+    expect(existsSync(certs("tls_cert.crt"))).toBe(true);
   });
 });
 
@@ -80,7 +198,7 @@ describe("rabbitmq-entrypoint.sh", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const run = (extra: Record<string, string>) =>
-    spawnSync("bash", ["-c", readFileSync(join(SCRIPTS, "rabbitmq-entrypoint.sh"), "utf8")], {
+    spawnSync("bash", ["-c", rabbitmqEntrypointScript()], {
       encoding: "utf8",
       env: { PATH: `${join(dir, "bin")}:${process.env.PATH}`, HOME: join(dir, "home"), RABBITMQ_COOKIE: "cookie-value", ...extra },
     });
@@ -110,5 +228,80 @@ describe("rabbitmq-entrypoint.sh", () => {
     const calls = readFileSync(join(dir, "ctl.log"), "utf8");
     expect(calls).toContain("-q await_startup");
     expect(calls).toContain('set_policy --apply-to queues ce-ha-all .* {"ha-mode":"all","ha-sync-mode":"automatic"}');
+  });
+});
+
+describe("rabbitmq-entrypoint.sh: certificate reports", () => {
+  it("reports the days left on the certificate it serves, and on its CA, until it is stopped", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ce-rabbitmq-report-"));
+    try {
+      mkdirSync(join(dir, "bin"));
+      mkdirSync(join(dir, "home"));
+      mkdirSync(join(dir, "conf"));
+      // The server stand-in lives long enough for two report rounds.
+      writeFileSync(join(dir, "bin", "docker-entrypoint.sh"), "#!/bin/sh\nsleep 1.5\n");
+      chmodSync(join(dir, "bin", "docker-entrypoint.sh"), 0o755);
+      for (const name of ["rabbitmq_cert.crt", "rabbitmq_cert_ca.crt"]) {
+        spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "40", "-subj", "/CN=test", "-keyout", join(dir, "k"), "-out", join(dir, "conf", name)]);
+      }
+      const result = spawnSync("bash", ["-c", rabbitmqEntrypointScript()], {
+        encoding: "utf8",
+        env: {
+          PATH: `${join(dir, "bin")}:${process.env.PATH}`,
+          HOME: join(dir, "home"),
+          RABBITMQ_COOKIE: "c",
+          CE_CERTIFICATE_FILE: join(dir, "conf", "rabbitmq_cert.crt"),
+          CE_CERTIFICATE_REPORT_SECONDS: "1",
+        },
+        timeout: 10_000,
+      });
+      const reports = result.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+      expect(reports.length).toBeGreaterThanOrEqual(4);
+      expect(reports.slice(0, 2).map((r) => r.certificate)).toEqual(["internal", "internal-ca"]);
+      expect([39, 40]).toContain(reports[0].daysLeft);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("mongodb-entrypoint.sh", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "ce-mongodb-"));
+    mkdirSync(join(dir, "bin"));
+    // The image's entrypoint stand-in records how mongod would be started, then runs long enough for autoCompact.
+    writeFileSync(join(dir, "bin", "docker-entrypoint.sh"), `#!/bin/sh\necho "$*" > "${join(dir, "mongod.args")}"\nsleep 1\n`);
+    // mongosh stand-in: records its arguments (never the password) and answers as a standalone mongod.
+    writeFileSync(
+      join(dir, "bin", "mongosh"),
+      `#!/bin/bash\necho "$*" >> "${join(dir, "mongosh.args")}"\ncase "$*" in *replSetGetStatus*) echo STANDALONE;; *autoCompact*) echo ENABLED;; esac\n`,
+    );
+    chmodSync(join(dir, "bin", "docker-entrypoint.sh"), 0o755);
+    chmodSync(join(dir, "bin", "mongosh"), 0o755);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (extra: Record<string, string>) =>
+    spawnSync("bash", ["-c", readFileSync(join(SCRIPTS, "mongodb-entrypoint.sh"), "utf8"), "mongodb-entrypoint", "--tlsMode", "preferTLS", "--setParameter", "opensslCipherConfig=A:B"], {
+      encoding: "utf8",
+      env: { PATH: `${join(dir, "bin")}:${process.env.PATH}`, MONGO_INITDB_ROOT_PASSWORD: "root-pw-not-on-a-command-line", CE_AUTOCOMPACT_DELAY_SECONDS: "0", ...extra },
+      timeout: 10_000,
+    });
+
+  it("hands its arguments to mongod through the image's entrypoint", () => {
+    expect(run({}).status).toBe(0);
+    expect(readFileSync(join(dir, "mongod.args"), "utf8").trim()).toBe("mongod --tlsMode preferTLS --setParameter opensslCipherConfig=A:B");
+    expect(existsSync(join(dir, "mongosh.args"))).toBe(false);
+  });
+
+  it("turns on CE's autoCompact as root without putting the password on a command line", () => {
+    const result = run({ MONGODB_AUTOCOMPACT_ENABLED: "true", MONGODB_AUTOCOMPACT_FREE_SPACE_TARGET_MB: "1024" });
+    expect(result.stdout).toContain("mongodb: autoCompact ENABLED (freeSpaceTargetMB 1024)");
+    const calls = readFileSync(join(dir, "mongosh.args"), "utf8");
+    expect(calls).toContain("autoCompact: true, freeSpaceTargetMB: 1024, runOnce: false");
+    expect(calls).toContain("process.env.MONGO_INITDB_ROOT_PASSWORD");
+    expect(calls).not.toContain("root-pw-not-on-a-command-line");
+    expect(result.stdout + result.stderr).not.toContain("root-pw-not-on-a-command-line");
   });
 });

@@ -2,9 +2,16 @@
  * Values derived from a validated environment: the things several modules
  * need and that must be computed the same way everywhere.
  */
+import { CloudExchangeRelease, IMAGE_NAMES, ImageName, releaseOf } from "../releases";
 import { partitionOf } from "./patterns";
 import { defaultSubnetCidrs, Environment, HA_NODE_COUNT, TLS_VERSIONS, taskSizeOf } from "./schema";
-import { SIZE_PRESETS } from "./sizing";
+
+/** An image with the release default filled in. */
+export interface ResolvedImage {
+  readonly repository: string;
+  readonly tag: string;
+  readonly digest?: string;
+}
 
 /** Derived settings of an environment. */
 export interface Derived {
@@ -16,8 +23,10 @@ export interface Derived {
   readonly partition: "aws" | "aws-us-gov" | "aws-cn";
   /** Task size (preset with overrides applied). */
   readonly task: { readonly cpu: number; readonly memory: number };
-  /** RABBITMQ_AVAILABLE_STORAGE in bytes, from the preset. */
-  readonly rabbitmqAvailableStorageBytes: number;
+  /** The environment's Cloud Exchange release. */
+  readonly release: CloudExchangeRelease;
+  /** The four images: the environment's fields over the release's defaults. */
+  readonly images: Readonly<Record<ImageName, ResolvedImage>>;
   /** CIDR of the VPC (new or existing). */
   readonly vpcCidr: string;
   /** Subnet CIDRs of a new VPC, one per zone; undefined for an existing VPC. */
@@ -46,12 +55,14 @@ export function derive(env: Environment): Derived {
     };
   }
   const ingress = env.ingress;
+  const release = releaseOf(env.release);
   return {
     stackName: prefix,
     prefix,
     partition: partitionOf(env.region),
     task: taskSizeOf(env.size),
-    rabbitmqAvailableStorageBytes: SIZE_PRESETS[env.size.preset].rabbitmqAvailableStorageBytes,
+    release,
+    images: resolveImages(env, release),
     vpcCidr,
     subnetCidrs,
     albAllowedCidrs: ingress.mode === "alb" ? (ingress.allowedCidrs ?? [vpcCidr]) : [],
@@ -64,4 +75,15 @@ export function derive(env: Environment): Derived {
     haNamespace: env.ha.namespace ?? `${env.name}.cloudexchange.internal`,
     nodeCount: env.variant === "ha" ? HA_NODE_COUNT : 1,
   };
+}
+
+/** The environment's images over its release's defaults (a tag given alone keeps the release's repository). */
+export function resolveImages(env: Environment, release: CloudExchangeRelease = releaseOf(env.release)): Record<ImageName, ResolvedImage> {
+  return Object.fromEntries(
+    IMAGE_NAMES.map((name) => {
+      const given = env.images[name];
+      const fallback = release.images[name];
+      return [name, { repository: given.repository ?? fallback.repository, tag: given.tag ?? fallback.tag, ...(given.digest ? { digest: given.digest } : {}) }];
+    }),
+  ) as Record<ImageName, ResolvedImage>;
 }

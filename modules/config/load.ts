@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { ConfigError, ConfigProblem, problemsFromIssue } from "./errors";
+import { DEFAULT_RELEASE, releaseOf } from "../releases";
 import { Environment, environmentObject, environmentSchema } from "./schema";
 
 /** An environment as written, with where it came from. */
@@ -131,6 +132,25 @@ function acrossEnvironments(environments: readonly Environment[], sourceByName: 
     }
   }
   return problems;
+}
+
+/**
+ * What is valid but worth a line on stderr at synthesis: an environment on a
+ * release Netskope no longer supports. Checked against `today` (ISO date).
+ */
+export function environmentWarnings(environments: readonly Environment[], sources: readonly string[] = [], today = new Date().toISOString().slice(0, 10)): ConfigProblem[] {
+  const warnings: ConfigProblem[] = [];
+  environments.forEach((env, i) => {
+    const release = releaseOf(env.release);
+    if (release.endOfLife && release.endOfLife <= today) {
+      warnings.push({
+        source: sources[i] ?? `environment ${env.name}`,
+        path: "release",
+        message: `CE ${release.id} reached the end of Netskope's support on ${release.endOfLife}; move to ${DEFAULT_RELEASE} (docs/upgrades.md)`,
+      });
+    }
+  });
+  return warnings;
 }
 
 /** Reads a JSON environment file (for pipelines: `CE_ENV_FILE=path npx cdktf synth`). */

@@ -37,9 +37,9 @@ import {
   MINIMUM_TASK,
   SIZE_PRESET_NAMES,
   SIZE_PRESETS,
-  SizePresetName,
 } from "./sizing";
 import { defenderSchema, checkDefender } from "./defender-schema";
+import { DEFAULT_RELEASE, RELEASE_IDS, releaseOf } from "../releases";
 
 /** ALB TLS policies that Security Hub ELB.17 accepts, TLS 1.3 capable. */
 export const RECOMMENDED_TLS_POLICIES = [
@@ -51,21 +51,36 @@ export const RECOMMENDED_TLS_POLICIES = [
 /** The TLS versions Cloud Exchange's UI container accepts for `TLS_VERSION`. */
 export const TLS_VERSIONS = ["TLSv1.3", "TLSv1.2 TLSv1.3"] as const;
 
-const MARKETPLACE_REGISTRY = "709825985650.dkr.ecr.us-east-1.amazonaws.com";
-
-const image = (repository: string, tag: string, what: string) =>
+const image = (what: string) =>
   z
     .strictObject({
-      repository: matching(IMAGE_REPOSITORY).default(repository).describe(`Repository of the ${what} image.`),
-      tag: matching(IMAGE_TAG).default(tag).describe(`Tag of the ${what} image. Pin a release tag, never "latest".`),
+      repository: matching(IMAGE_REPOSITORY)
+        .optional()
+        .describe(`Repository of the ${what} image. Default: the release's (its record in modules/releases).`),
+      tag: matching(IMAGE_TAG).optional().describe(`Tag of the ${what} image. Default: the release's. Pin a release tag, never "latest".`),
       digest: matching(IMAGE_DIGEST)
         .optional()
         .describe(
-          `Optional digest of the ${what} image; when set the task pulls repository:tag@digest, so the bytes cannot change under the tag.`,
+          `Optional digest of the ${what} image; when set the task pulls repository@digest, so the bytes cannot change under the tag.`,
         ),
     })
     .prefault({})
-    .describe(`The ${what} image (default ${repository}:${tag}).`);
+    .describe(`The ${what} image. Default: the image of the environment's release.`);
+
+const pullThroughCacheSchema = z
+  .strictObject({
+    credentialsSecretArn: matching(SECRET_ARN).describe(
+      "Secret with the Docker Hub username and accessToken (the name must start with ecr-pullthroughcache/, as ECR requires).",
+    ),
+    repositoryPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9._-]{0,28}[a-z0-9])?$/, { error: "must be 2-30 lowercase letters, digits, dots, hyphens or underscores" })
+      .optional()
+      .describe("ECR repository prefix of the cache rule. Default: ce-<name>-docker-hub."),
+  })
+  .describe(
+    "Pull Docker Hub images through an ECR pull-through cache rule in this account (no Docker Hub rate limits; images scanned and kept in ECR).",
+  );
 
 const sizeSchema = z
   .strictObject({
@@ -73,7 +88,7 @@ const sizeSchema = z
       .enum(SIZE_PRESET_NAMES)
       .default("medium")
       .describe(
-        "Size preset of the official template: extra-small 4 vCPU/8 GiB, small and medium 8 vCPU/16 GiB, large 16 vCPU/32 GiB. It also sets RABBITMQ_AVAILABLE_STORAGE.",
+        "Size preset: medium 8 vCPU/16 GiB and large 16 vCPU/32 GiB (CE 6's Medium and Large profiles); CE 5.0 also runs extra-small 4 vCPU/8 GiB and small 8 vCPU/16 GiB.",
       ),
     cpu: z
       .number()
@@ -280,17 +295,17 @@ const applicationSchema = z
     coreLatestVersionTag: z
       .string()
       .regex(/^[a-z0-9./_-]+:[A-Za-z0-9_.-]+$/, { error: "must be an image reference such as repo/name:tag" })
-      .default("netskopetechnicalalliances/cloudexchange:core5-latest")
-      .describe("CORE_LATEST_VERSION_TAG: the image core checks for updates."),
+      .optional()
+      .describe("CORE_LATEST_VERSION_TAG, the image core checks for updates (CE 5.0 and 6.0 only). Default: the release's."),
     uiLatestVersionTag: z
       .string()
       .regex(/^[a-z0-9./_-]+:[A-Za-z0-9_.-]+$/, { error: "must be an image reference such as repo/name:tag" })
-      .default("netskopetechnicalalliances/cloudexchange:ui5-latest")
-      .describe("UI_LATEST_VERSION_TAG."),
+      .optional()
+      .describe("UI_LATEST_VERSION_TAG (CE 5.0 and 6.0 only). Default: the release's."),
     analyticsBaseUrl: z
       .url({ protocol: /^https$/, error: "must be an https:// URL" })
-      .default("https://reporting.netskope.tech")
-      .describe("ANALYTICS_BASE_URL."),
+      .optional()
+      .describe("ANALYTICS_BASE_URL (CE 5.0 and 6.0 only). Default: https://reporting.netskope.tech."),
     extraEnvironment: z
       .record(
         z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, { error: "must be an upper-case variable name" }),
@@ -332,12 +347,6 @@ const haSchema = z
       })
       .optional()
       .describe("Cloud Map private DNS namespace of the nodes. Default: <name>.cloudexchange.internal."),
-    mirrorRabbitmqQueues: z
-      .boolean()
-      .default(true)
-      .describe(
-        "Apply CE 5.0's classic mirrored-queue policy (ha-mode all). Set false for RabbitMQ 4 images, which use quorum queues.",
-      ),
   })
   .prefault({})
   .describe("Settings of the three-node HA variant (used when variant is ha).");
@@ -354,6 +363,12 @@ export const environmentObject = z.strictObject({
     .min(2)
     .max(3)
     .describe("Availability zones, named explicitly: 2 or 3 for standalone, exactly 3 for ha."),
+  release: z
+    .enum(RELEASE_IDS)
+    .default(DEFAULT_RELEASE)
+    .describe(
+      "Cloud Exchange release: 6.1 (supported), 6.0 (6.0.1), or 5.0 (the official template's, end of life 2026-01-31; kept for parity and the upgrade path). Each is one record in modules/releases.",
+    ),
   variant: z
     .enum(["standalone", "ha"])
     .default("standalone")
@@ -362,20 +377,39 @@ export const environmentObject = z.strictObject({
   network: networkSchema,
   images: z
     .strictObject({
-      core: image(`${MARKETPLACE_REGISTRY}/netskope/core5`, "11062023", "core"),
-      ui: image(`${MARKETPLACE_REGISTRY}/netskope/ui5`, "11062023", "ui"),
-      mongodb: image(`${MARKETPLACE_REGISTRY}/netskope/mongodb`, "5.0", "MongoDB"),
-      rabbitmq: image(`${MARKETPLACE_REGISTRY}/netskope/rabbitmq`, "3.12.6-management", "RabbitMQ"),
+      core: image("core"),
+      ui: image("ui"),
+      mongodb: image("MongoDB"),
+      rabbitmq: image("RabbitMQ"),
       registryCredentialsSecretArn: matching(SECRET_ARN)
         .optional()
         .describe("Secret with username/password for a private registry (e.g. Docker Hub), used as repositoryCredentials."),
+      pullThroughCache: pullThroughCacheSchema.optional(),
     })
     .prefault({})
     .describe(
-      "Container images. Defaults are the images the official template was tested with (AWS Marketplace registry; needs the Marketplace subscription).",
+      "Container images. Defaults: the release's (CE 6.x from Docker Hub, netskopetechnicalalliances/cloudexchange; CE 5.0 from the AWS Marketplace registry, which needs the Marketplace subscription).",
     ),
   ingress: ingressSchema,
   tlsVersion: z.enum(TLS_VERSIONS).default("TLSv1.3").describe("TLS_VERSION of the UI, and the ALB TLS policy default."),
+  internalTls: z
+    .strictObject({
+      renewBeforeDays: z
+        .number()
+        .int()
+        .min(7)
+        .max(180)
+        .default(30)
+        .describe("A task start renews the generated certificates when they expire within this many days; the expiry alarm fires below it."),
+      rotation: z
+        .number()
+        .int()
+        .min(0)
+        .default(0)
+        .describe("Raise this number and deploy to renew the generated leaf and UI certificates now (docs/runbooks.md)."),
+    })
+    .prefault({})
+    .describe("TLS inside the task (CE 6.x): the init container generates a CA, one certificate for MongoDB, RabbitMQ and core, and the UI's certificate, on EFS."),
   proxy: proxySchema.optional(),
   egressRules: z
     .array(
@@ -452,21 +486,18 @@ export const environmentObject = z.strictObject({
   defender: defenderSchema,
 });
 
-/** Variables the stack sets on the core container itself. */
+/**
+ * Variables the stack sets on the core container itself, in any release (a
+ * test checks every release's core variables against this list).
+ */
 export const MANAGED_CORE_VARIABLES = [
   "JWT_ALGORITHM",
   "ENABLE_CELERY_BEAT",
-  "RABBITMQ_AVAILABLE_STORAGE",
   "MAX_MAINTENANCE_WINDOW_MINUTES",
   "PULL_THREADS",
   "MAX_WAIT_ON_LOCK_IN_MINUTES",
   "REQUESTS_TIMEOUT",
   "POPEN_TIMEOUT",
-  "UI_SERVICE_NAME",
-  "MANAGED_CE",
-  "CORE_LATEST_VERSION_TAG",
-  "UI_LATEST_VERSION_TAG",
-  "ANALYTICS_BASE_URL",
   "HTTP_PROXY",
   "HTTPS_PROXY",
   "NO_PROXY",
@@ -477,16 +508,37 @@ export const MANAGED_CORE_VARIABLES = [
   "UI_PROTOCOL",
   "UI_PORT",
   "JWT_SECRET",
+  "CHAINLIT_AUTH_SECRET",
   "MONGO_CONNECTION_STRING",
   "RABBITMQ_CONNECTION_STRING",
+  // CE 5.0
+  "RABBITMQ_AVAILABLE_STORAGE",
+  "UI_SERVICE_NAME",
+  "MANAGED_CE",
+  "CORE_LATEST_VERSION_TAG",
+  "UI_LATEST_VERSION_TAG",
+  "ANALYTICS_BASE_URL",
+  // CE 6.x
+  "ANALYTICS_SERVER_CONNECTIVITY",
+  "CORE_TAG",
+  "UI_TAG",
+  "BETA_OPT_IN",
+  "RESTART_ON_HEALTHCHECK_FAILURE",
+  "HEALTHCHECK_FREE_DISK_SPACE_LIMIT",
+  "HEALTHCHECK_FREE_DISK_SPACE_PATH",
+  "INSTALL_VERSION",
+  "CE_PROFILE",
+  "PLATFORM_PROVIDER",
+  "CE_AS_VM",
+  "MONGO_CURRENT_VERSION",
+  "TLS_VERSION",
 ] as const;
-
 
 type EnvironmentObject = z.output<typeof environmentObject>;
 
 /** Task size after applying an override to the preset. */
 export function taskSizeOf(size: EnvironmentObject["size"]): { cpu: number; memory: number } {
-  const preset = SIZE_PRESETS[size.preset as SizePresetName];
+  const preset = SIZE_PRESETS[size.preset];
   return { cpu: size.cpu ?? preset.cpu, memory: size.memory ?? preset.memory };
 }
 
@@ -518,12 +570,41 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
     problem(["availabilityZones"], `must list exactly ${HA_NODE_COUNT} zones for variant ha (one node per zone)`);
   }
 
+  const sameAccount = (path: (string | number)[], arn: string | undefined, sameRegion: boolean) => {
+    if (!arn) return;
+    const parts = arnParts(arn);
+    if (parts.account !== env.accountId) problem(path, `must belong to account ${env.accountId} (got account ${parts.account})`);
+    else if (sameRegion && parts.region !== env.region) problem(path, `must be in region ${env.region} (got ${parts.region})`);
+    const partition = arn.split(":")[1];
+    if (partition !== partitionOf(env.region)) problem(path, `must be in partition ${partitionOf(env.region)}`);
+  };
+  const release = releaseOf(env.release);
+  const sizing = release.sizing;
   const { cpu, memory } = taskSizeOf(env.size);
-  if (!isFargateTaskSize(cpu, memory)) {
+  if (!sizing.presets.includes(env.size.preset)) {
+    problem(["size", "preset"], `${sizing.refusal ?? "is not offered by this release"}; use ${sizing.presets.join(" or ")} (got "${env.size.preset}" with release ${release.id})`);
+  } else if (sizing.cpuUnits.length > 0 && !sizing.cpuUnits.includes(cpu)) {
+    problem(["size", "cpu"], `must be ${sizing.cpuUnits.join(" or ")} for release ${release.id}: ${sizing.refusal ?? "the release checks the CPU count"} (got ${cpu})`);
+  } else if (!isFargateTaskSize(cpu, memory)) {
     const field = env.size.memory !== undefined ? "memory" : "cpu";
     problem(["size", field], `${describeFargateMemory(cpu)} (got cpu ${cpu}, memory ${memory})`);
   } else if (cpu < MINIMUM_TASK.cpu || memory < MINIMUM_TASK.memory) {
     problem(["size"], `must give at least ${MINIMUM_TASK.cpu} CPU units and ${MINIMUM_TASK.memory} MiB for Cloud Exchange's four services`);
+  }
+  for (const setting of ["coreLatestVersionTag", "uiLatestVersionTag", "analyticsBaseUrl"] as const) {
+    if (env.application[setting] !== undefined && !release.core.settings.includes(setting)) {
+      problem(["application", setting], `is not used by CE ${release.id} (its core no longer reads the variable); remove it`);
+    }
+  }
+  const cache = env.images.pullThroughCache;
+  if (cache) {
+    sameAccount(["images", "pullThroughCache", "credentialsSecretArn"], cache.credentialsSecretArn, true);
+    if (!/:secret:ecr-pullthroughcache\//.test(cache.credentialsSecretArn)) {
+      problem(["images", "pullThroughCache", "credentialsSecretArn"], "must name a secret whose name starts with ecr-pullthroughcache/ (ECR accepts no other for a cache rule)");
+    }
+    if (env.images.registryCredentialsSecretArn) {
+      problem(["images", "registryCredentialsSecretArn"], "excludes images.pullThroughCache: ECR pulls through the cache with the task's own role");
+    }
   }
 
   const network = env.network;
@@ -568,14 +649,7 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
     });
   }
 
-  const sameAccount = (path: (string | number)[], arn: string | undefined, sameRegion: boolean) => {
-    if (!arn) return;
-    const parts = arnParts(arn);
-    if (parts.account !== env.accountId) problem(path, `must belong to account ${env.accountId} (got account ${parts.account})`);
-    else if (sameRegion && parts.region !== env.region) problem(path, `must be in region ${env.region} (got ${parts.region})`);
-    const partition = arn.split(":")[1];
-    if (partition !== partitionOf(env.region)) problem(path, `must be in partition ${partitionOf(env.region)}`);
-  };
+
 
   const ingress = env.ingress;
   if (ingress.mode === "alb") {

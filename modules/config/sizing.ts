@@ -14,25 +14,20 @@ export interface SizePreset {
   readonly cpu: number;
   /** Task memory in MiB. */
   readonly memory: number;
-  /** `RABBITMQ_AVAILABLE_STORAGE` for core, in bytes (from the template's mapping). */
-  readonly rabbitmqAvailableStorageBytes: number;
   /** A note shown in docs, e.g. where Fargate differs from the VM recommendation. */
   readonly note?: string;
 }
 
-const GIB = 1024 ** 3;
-
-/** The four presets of the official template (its CPUMapping and MemoryMapping). */
+/** The four presets of the official template (its CPUMapping and MemoryMapping); CE 6 keeps medium and large. */
 export const SIZE_PRESETS: Readonly<Record<SizePresetName, SizePreset>> = {
-  "extra-small": { cpu: 4096, memory: 8192, rabbitmqAvailableStorageBytes: 40 * GIB },
+  "extra-small": { cpu: 4096, memory: 8192, note: "CE 5.0 only." },
   small: {
     cpu: 8192,
     memory: 16384,
-    rabbitmqAvailableStorageBytes: 40 * GIB,
-    note: "Netskope's VM recommendation for Small is not a size Fargate offers; 8 vCPU / 16 GiB is the next size up.",
+    note: "CE 5.0 only. Netskope's VM recommendation for Small is not a size Fargate offers; 8 vCPU / 16 GiB is the next size up.",
   },
-  medium: { cpu: 8192, memory: 16384, rabbitmqAvailableStorageBytes: 80 * GIB },
-  large: { cpu: 16384, memory: 32768, rabbitmqAvailableStorageBytes: 120 * GIB },
+  medium: { cpu: 8192, memory: 16384, note: "CE 6's Medium profile." },
+  large: { cpu: 16384, memory: 32768, note: "CE 6's Large profile." },
 };
 
 /** One row of Fargate's Linux task-size table: a CPU value and its memory range. */

@@ -18,6 +18,7 @@ import { HA_NODE_COUNT } from "../config/schema";
 import { shippedScript } from "../shipped-script";
 import { PrivateSubnet } from "../network/network";
 import { PeerPort } from "../network/security-groups";
+import { CloudExchangeRelease } from "../releases";
 import { ConnectionTopology } from "../secrets/cloud-exchange-secrets";
 import { HaNodeSpec, PORTS } from "../workload/container-definitions";
 import { CloudExchangeService } from "../workload/service";
@@ -33,15 +34,23 @@ export const RABBITMQ_CLUSTER_PORTS = [4369, 25672, 35672] as const;
 /** Where replica-set-init mounts the shared HA directory. */
 export const HA_SHARED_PATH = "/opt/cloud-exchange/ha-shared";
 
-/** The ports CE's HA nodes use among themselves (ta_cloud_exchange `setup`, check_for_ha_ports). */
-export const HA_PEER_PORTS: readonly PeerPort[] = [
-  { from: PORTS.mongodb, to: PORTS.mongodb, description: "MongoDB replica set" },
-  { from: 4369, to: 4369, description: "RabbitMQ epmd" },
-  { from: PORTS.amqp, to: PORTS.amqp, description: "RabbitMQ AMQP" },
-  { from: PORTS.rabbitmqManagement, to: PORTS.rabbitmqManagement, description: "RabbitMQ management" },
-  { from: 25672, to: 25672, description: "RabbitMQ inter-node distribution" },
-  { from: 35672, to: 35682, description: "RabbitMQ CLI tools" },
-];
+/**
+ * The ports CE's HA nodes use among themselves (ta_cloud_exchange `setup`,
+ * check_for_ha_ports), with the release's AMQP and management ports (TLS in
+ * CE 6.x) and the whole CLI tools range.
+ */
+export function haPeerPorts(release: CloudExchangeRelease): PeerPort[] {
+  const { amqpPort, managementPort } = release.rabbitmq;
+  const tls = release.rabbitmq.scheme === "amqps";
+  return [
+    { from: PORTS.mongodb, to: PORTS.mongodb, description: `MongoDB replica set${release.tls ? " (TLS)" : ""}` },
+    { from: 4369, to: 4369, description: "RabbitMQ epmd" },
+    { from: amqpPort, to: amqpPort, description: `RabbitMQ AMQP${tls ? " over TLS" : ""}` },
+    { from: managementPort, to: managementPort, description: `RabbitMQ management${tls ? " over TLS" : ""}` },
+    { from: 25672, to: 25672, description: `RabbitMQ inter-node distribution${release.rabbitmq.interNodeTls ? " (TLS)" : ""}` },
+    { from: 35672, to: 35682, description: "RabbitMQ CLI tools" },
+  ];
+}
 
 /** DNS names of the nodes and the connection strings' hosts. */
 export function haTopology(namespace: string): { hostnames: string[]; connections: ConnectionTopology } {
@@ -69,8 +78,6 @@ export interface HaClusterProps extends WorkloadProps {
   readonly vpcId: string;
   /** Private subnets, one per zone; node N runs in subnet N. */
   readonly subnets: readonly PrivateSubnet[];
-  /** Apply CE 5.0's classic mirrored-queue policy. */
-  readonly mirrorQueues: boolean;
 }
 
 /** The HA nodes. */
@@ -114,7 +121,6 @@ export class HaCluster extends Construct {
         nodeHostnames: topology.hostnames,
         seedHostname: topology.hostnames[0],
         replicaSetName: REPLICA_SET_NAME,
-        mirrorQueues: props.mirrorQueues,
         sharedPath: HA_SHARED_PATH,
         rabbitmqClusterPorts: RABBITMQ_CLUSTER_PORTS,
         replicaSetInitScript: script,

@@ -24,6 +24,8 @@ export interface TaskRolesProps extends AwsLocation {
   readonly execution: {
     /** ECR repositories the images come from (empty for other registries). */
     readonly ecrRepositoryArns: readonly string[];
+    /** Repositories of a Docker Hub pull-through cache (pattern `repository/<prefix>/*`): ECR creates them on the first pull. Default: none. */
+    readonly pullThroughCacheRepositoryArns?: readonly string[];
     /** The container log group. */
     readonly logGroupArn: string;
     /** Secrets the containers receive, including private-registry credentials. */
@@ -43,6 +45,15 @@ export interface TaskRolesProps extends AwsLocation {
 /** The execution role's policy statements. */
 export function executionStatements(needs: TaskRolesProps["execution"]): PolicyStatement[] {
   const statements: PolicyStatement[] = [...ecrPullStatements(needs.ecrRepositoryArns, "PullImages")];
+  if (needs.pullThroughCacheRepositoryArns && needs.pullThroughCacheRepositoryArns.length > 0) {
+    statements.push({
+      // The first pull of an image through the cache creates its repository and imports the image.
+      Sid: "FillThePullThroughCache",
+      Effect: "Allow",
+      Action: ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+      Resource: [...needs.pullThroughCacheRepositoryArns],
+    });
+  }
   statements.push({
     Sid: "WriteContainerLogs",
     Effect: "Allow",

@@ -78,6 +78,8 @@ export interface LoadBalancerProps extends AwsLocation {
   readonly accessLogRetentionDays: number;
   /** Leave the log buckets without prevent_destroy. Default false. */
   readonly allowDestroy?: boolean;
+  /** Protocol the UI serves on its port (CE 6: HTTPS with its own certificate; the ALB does not verify it). Default HTTP. */
+  readonly targetProtocol?: "HTTP" | "HTTPS";
 }
 
 /** The listener ports a load balancer has: 443 and 80 with a certificate, 80 without. */
@@ -163,17 +165,20 @@ export class LoadBalancer extends Construct {
       accessLogs: { bucket: this.accessLogBucket.bucketName, prefix: logPrefix, enabled: true },
       dependsOn: [this.accessLogBucket.policy],
     });
+    const targetProtocol = props.targetProtocol ?? "HTTP";
     this.targetGroup = new LbTargetGroup(this, "target-group", {
-      name: `${props.prefix}-ui`,
+      // The protocol is in the name: a release that changes it replaces the group, the new one first.
+      name: targetProtocol === "HTTP" ? `${props.prefix}-ui` : `${props.prefix}-ui-${targetProtocol.toLowerCase()}`,
       port: UI_PORT,
-      protocol: "HTTP",
+      protocol: targetProtocol,
       protocolVersion: "HTTP1",
+      lifecycle: { createBeforeDestroy: true },
       targetType: "ip",
       vpcId: props.vpcId,
       deregistrationDelay: "30",
       healthCheck: {
         enabled: true,
-        protocol: "HTTP",
+        protocol: targetProtocol,
         path: UI_HEALTH_CHECK.path,
         matcher: UI_HEALTH_CHECK.matcher,
         interval: UI_HEALTH_CHECK.intervalSeconds,

@@ -46,7 +46,16 @@ export interface AlarmsProps extends AwsLocation {
   readonly loadBalancer?: { readonly targetGroupArnSuffix: string; readonly loadBalancerArnSuffix: string };
   /** HA: the container log group where mongod logs member state changes. Default: none (no replica-set alarm). */
   readonly replicaSet?: { readonly logGroupName: string };
+  /**
+   * TLS inside the task: the container log group where the init container and
+   * RabbitMQ report the days left on the generated certificates, and the days
+   * below which the alarm fires (a task start renews them then). Default: none.
+   */
+  readonly certificates?: { readonly logGroupName: string; readonly renewBeforeDays: number };
 }
+
+/** The JSON log lines the certificate reports write (modules/workload/scripts/certificate-report.sh). */
+export const CERTIFICATE_REPORT_FILTER = '{ $.event = "ce-certificate" }';
 
 /** mongod's structured log line when a member becomes unreachable (log id 21215, "Member is in new state"). */
 export const MEMBER_DOWN_FILTER = '{ ($.msg = "Member is in new state") && ($.attr.newState = "(not reachable/healthy)") }';
@@ -176,6 +185,30 @@ export class Alarms extends Construct {
         threshold: 0,
         comparisonOperator: "GreaterThanThreshold",
         treatMissingData: "notBreaching",
+      });
+    }
+
+    if (props.certificates) {
+      const namespace = "CloudExchange";
+      const metricName = `${props.prefix}-certificate-days-left`;
+      new CloudwatchLogMetricFilter(this, "certificate-days-left-filter", {
+        name: metricName,
+        logGroupName: props.certificates.logGroupName,
+        pattern: CERTIFICATE_REPORT_FILTER,
+        metricTransformation: { name: metricName, namespace, value: "$.daysLeft" },
+      });
+      alarm("certificate-expiry", {
+        alarmDescription:
+          `A certificate Cloud Exchange's containers use (internal TLS or its CA) expires within ${props.certificates.renewBeforeDays} days; ` +
+          "redeploy the service(s) to renew it (docs/runbooks.md, rotating the internal certificates)",
+        namespace,
+        metricName,
+        statistic: "Minimum",
+        period: 21600,
+        evaluationPeriods: 1,
+        threshold: props.certificates.renewBeforeDays,
+        comparisonOperator: "LessThanThreshold",
+        treatMissingData: "missing",
       });
     }
 

@@ -16,6 +16,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { protectFromDestroy } from "../protection";
+import { CloudExchangeRelease, connectionStrings } from "../releases";
 
 /** Keys of the maintenance secret (the names CE's own `.env.keys` file uses). */
 export const MAINTENANCE_KEYS = [
@@ -37,15 +38,6 @@ export interface ConnectionTopology {
   readonly rabbitmqHosts: readonly string[];
 }
 
-/** The connection strings CE expects, with `password` standing for the URL-escaped password. */
-export function connectionStrings(topology: ConnectionTopology, password: string): { mongo: string; rabbitmq: string } {
-  const replicaSet = topology.replicaSet ? `?replicaSet=${topology.replicaSet}` : "";
-  return {
-    mongo: `mongodb://cteadmin:${password}@${topology.mongoHosts.join(",")}/cte${replicaSet}`,
-    rabbitmq: topology.rabbitmqHosts.map((host) => `amqp://user:${password}@${host}`).join(";"),
-  };
-}
-
 /** Props of {@link CloudExchangeSecrets}. */
 export type CloudExchangeSecretsProps =
   | {
@@ -57,6 +49,8 @@ export type CloudExchangeSecretsProps =
       readonly kmsKeyArn: string;
       /** Days a deleted secret can be restored. */
       readonly recoveryWindowDays: number;
+      /** The release whose connection-string formats the secrets hold. */
+      readonly release: CloudExchangeRelease;
       /** Where the databases are. */
       readonly topology: ConnectionTopology;
       /** Leave secrets and generated values without prevent_destroy. Default false. */
@@ -125,7 +119,7 @@ export class CloudExchangeSecrets extends Construct {
         return resource.arn;
       };
       const escaped = Fn.urlencode(password);
-      const strings = connectionStrings(props.topology, escaped);
+      const strings = connectionStrings(props.release, props.topology, escaped);
       this.jwtSecretArn = secret("jwt-secret", "Cloud Exchange JWT signing secret", jwt);
       this.maintenanceSecretArn = secret(
         "maintenance",

@@ -25,10 +25,12 @@ import { FileSystem } from "../storage/file-system";
 import { ecrRepositoryArn, imageUri } from "../workload/images";
 import { CloudExchangeService } from "../workload/service";
 import { StandaloneWorkload } from "../workload/standalone-workload";
-import { HaCluster, HA_PEER_PORTS, haTopology } from "../ha/ha-cluster";
+import { HaCluster, haPeerPorts, haTopology } from "../ha/ha-cluster";
 import { ReadableStack } from "./readable-stack";
 import { CloudExchangeTaskSpec } from "../workload/container-definitions";
 import { FargateDefenderUpdater } from "../defender/fargate-defender-updater";
+import { IMAGE_NAMES, ImageName } from "../releases";
+import { DockerHubPullThroughCache } from "../registry/docker-hub-cache";
 
 /** Props of {@link CloudExchangeStack}. */
 export interface CloudExchangeStackProps {
@@ -143,10 +145,11 @@ export class CloudExchangeStack extends ReadableStack {
       vpcId: network.vpcId,
       uiAccess,
       proxy: env.proxy ? { ports: proxyPorts(env.proxy), cidrs: env.proxy.egressCidrs ?? [d.vpcCidr] } : undefined,
-      peerPorts: env.variant === "ha" ? HA_PEER_PORTS : undefined,
+      peerPorts: env.variant === "ha" ? haPeerPorts(d.release) : undefined,
       extraEgress: env.egressRules,
     });
 
+    const release = d.release;
     const topology = env.variant === "ha" ? haTopology(d.haNamespace) : undefined;
     const secrets = new CloudExchangeSecrets(
       this,
@@ -157,6 +160,7 @@ export class CloudExchangeStack extends ReadableStack {
             namePrefix: `ce/${env.name}`,
             kmsKeyArn: key.keyArn,
             recoveryWindowDays: env.secrets.recoveryWindowDays,
+            release,
             topology: topology?.connections ?? { mongoHosts: ["localhost:27017"], rabbitmqHosts: ["localhost"] },
             allowDestroy,
           }
@@ -169,17 +173,25 @@ export class CloudExchangeStack extends ReadableStack {
       throughputMode: env.storage.throughputMode,
       subnets: network.privateSubnets,
       securityGroupId: securityGroups.fileSystemSecurityGroup.id,
-      accessPoints: accessPointsFor(d.nodeCount),
+      accessPoints: accessPointsFor(d.nodeCount, release),
       allowDestroy,
     });
 
-    const images = env.images;
+    const images = d.images;
+    const pullThrough = env.images.pullThroughCache
+      ? new DockerHubPullThroughCache(this, "docker-hub-cache", {
+          ...where,
+          repositoryPrefix: env.images.pullThroughCache.repositoryPrefix ?? `${d.prefix}-docker-hub`,
+          credentialsSecretArn: env.images.pullThroughCache.credentialsSecretArn,
+        })
+      : undefined;
+    const cache = pullThrough?.cache;
     const extraSecretArns = [
       env.caCertificateSecretArn,
       env.proxy?.urlsSecretArn,
-      images.registryCredentialsSecretArn,
+      env.images.registryCredentialsSecretArn,
     ].filter((arn): arn is string => arn !== undefined);
-    const ecrRepositories = [...new Set([images.core, images.ui, images.mongodb, images.rabbitmq].map(ecrRepositoryArn))]
+    const ecrRepositories = [...new Set(IMAGE_NAMES.map((name) => ecrRepositoryArn(images[name], cache)))]
       .filter((arn): arn is string => arn !== undefined)
       .sort();
     const roles = new TaskRoles(this, "iam", {
@@ -189,6 +201,7 @@ export class CloudExchangeStack extends ReadableStack {
       existingTaskRoleArn: env.iam.taskRoleArn,
       execution: {
         ecrRepositoryArns: ecrRepositories,
+        pullThroughCacheRepositoryArns: cache ? ecrRepositories.filter((arn) => arn.includes(`:repository/${cache.repositoryPrefix}/`)) : [],
         logGroupArn: logs.containers.arn,
         secretArns: [...secrets.secretArns, ...extraSecretArns],
         kmsKeyArns: secrets.kmsKeyArns,
@@ -222,16 +235,20 @@ export class CloudExchangeStack extends ReadableStack {
             idleTimeoutSeconds: ingress.idleTimeoutSeconds,
             accessLogRetentionDays: ingress.accessLogRetentionDays,
             allowDestroy,
+            targetProtocol: release.ui.protocol,
           })
         : undefined;
     const targetGroupArn = loadBalancer?.targetGroup.arn ?? (ingress.mode === "existing-target-group" ? ingress.targetGroupArn : undefined);
 
     const spec: CloudExchangeTaskSpec = {
-      images: { core: imageUri(images.core), ui: imageUri(images.ui), mongodb: imageUri(images.mongodb), rabbitmq: imageUri(images.rabbitmq) },
-      repositoryCredentialsArn: images.registryCredentialsSecretArn,
+      release,
+      images: Object.fromEntries(IMAGE_NAMES.map((name) => [name, imageUri(images[name], cache)])) as Record<ImageName, string>,
+      imageReferences: images,
+      repositoryCredentialsArn: env.images.registryCredentialsSecretArn,
       task: d.task,
-      rabbitmqAvailableStorageBytes: d.rabbitmqAvailableStorageBytes,
+      preset: env.size.preset,
       tlsVersion: env.tlsVersion,
+      internalTls: env.internalTls,
       application: env.application,
       proxy: env.proxy
         ? { httpUrl: env.proxy.httpUrl, httpsUrl: env.proxy.httpsUrl, urlsSecretArn: env.proxy.urlsSecretArn, noProxy: env.proxy.noProxy }
@@ -258,7 +275,7 @@ export class CloudExchangeStack extends ReadableStack {
       platformVersion: env.workload.platformVersion,
       enableExecuteCommand: env.workload.enableExecuteCommand,
       targetGroupArn,
-      dependsOn: [...storage.mountTargets, ...(loadBalancer?.listeners ?? [])],
+      dependsOn: [...storage.mountTargets, ...(loadBalancer?.listeners ?? []), ...(pullThrough ? [pullThrough.rule] : [])],
     };
 
     let ha: HaCluster | undefined;
@@ -268,7 +285,6 @@ export class CloudExchangeStack extends ReadableStack {
         namespace: d.haNamespace,
         vpcId: network.vpcId,
         subnets: network.privateSubnets,
-        mirrorQueues: env.ha.mirrorRabbitmqQueues,
       });
       this.services = ha.services;
     } else {
@@ -294,6 +310,7 @@ export class CloudExchangeStack extends ReadableStack {
           ? { targetGroupArnSuffix: loadBalancer.targetGroup.arnSuffix, loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix }
           : undefined,
         replicaSet: ha ? { logGroupName: logs.containers.name } : undefined,
+        certificates: release.tls ? { logGroupName: logs.containers.name, renewBeforeDays: env.internalTls.renewBeforeDays } : undefined,
       });
     }
 

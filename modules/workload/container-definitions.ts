@@ -1,12 +1,15 @@
 /**
- * The Cloud Exchange task's containers, as ECS container definitions: what
- * CE needs to start and keep its data (docs/task-contract.md), built from
- * the environment. Pure functions; the task-definition construct serializes
- * the result.
+ * The Cloud Exchange task's containers, as ECS container definitions, built
+ * from the environment's release record (modules/releases): images, memory
+ * split, ports, variables, mounts, TLS and start order come from the record,
+ * so this file has no release-specific branches. Pure functions; the
+ * task-definition construct serializes the result. The contract they
+ * implement is docs/task-contract.md.
  *
  * Containers: init and core-init (prepare volumes, then exit), mongodb,
  * rabbitmq, core and ui (essential), and in the HA variant replica-set-init.
  */
+import { CloudExchangeRelease, ImageName, ImageReference, Mount, PresetName, VolumeName } from "../releases";
 import { shippedScript } from "../shipped-script";
 
 /** One container definition, in the ECS API's shape. */
@@ -16,6 +19,7 @@ export interface ContainerDefinition {
   readonly essential: boolean;
   readonly user?: string;
   readonly cpu: number;
+  readonly memory?: number;
   readonly memoryReservation: number;
   readonly entryPoint?: readonly string[];
   readonly command?: readonly string[];
@@ -38,35 +42,8 @@ export interface ContainerDefinition {
   readonly repositoryCredentials?: { readonly credentialsParameter: string };
 }
 
-/** Volume names of the task (EFS-backed or task-local). */
-export const VOLUMES = {
-  /** EFS: MongoDB data. */
-  mongoData: "mongo-data",
-  /** EFS: RabbitMQ mnesia. */
-  rabbitmqData: "rabbitmq-data",
-  /** EFS: all plugins (built-in ones copied by core-init, plus installed ones). */
-  customPlugins: "custom_plugins",
-  /** EFS: plugin repositories. */
-  repos: "repos",
-  /** EFS: the UI's TLS certificate, if an operator installs one. */
-  sslCerts: "ssl_certs",
-  /** Task-local: MongoDB's first-start script, written by init. */
-  mongoInit: "mongo-init",
-  /** Task-local: the custom CA certificate, written by init. */
-  certificate: "certificate",
-  /** Task-local: RabbitMQ's conf.d, written by init. */
-  rabbitmqConfig: "rabbitmq",
-  /** Task-local: the replica-set keyfile (HA), written by init. */
-  mongoKeyfile: "mongo-keyfile",
-  /** EFS: the directory all HA nodes share for coordination (HA). */
-  haShared: "ha-shared",
-} as const;
-
-/** Volumes backed by EFS access points; the others are task-local. */
-export const EFS_VOLUMES = [VOLUMES.mongoData, VOLUMES.rabbitmqData, VOLUMES.customPlugins, VOLUMES.repos, VOLUMES.sslCerts] as const;
-
-/** The UI port, the internal API port and the database ports. */
-export const PORTS = { ui: 3000, api: 8000, mongodb: 27017, amqp: 5672, rabbitmqManagement: 15672 } as const;
+/** The UI port and core's internal API port (the same in every release). */
+export const PORTS = { ui: 3000, api: 8000, mongodb: 27017 } as const;
 
 /** HA node identity of one task. */
 export interface HaNodeSpec {
@@ -78,8 +55,6 @@ export interface HaNodeSpec {
   readonly seedHostname: string;
   /** MongoDB replica-set name (CE's: mongo_replica_set). */
   readonly replicaSetName: string;
-  /** Apply the classic mirrored-queue policy (CE 5.0 with RabbitMQ 3.x). */
-  readonly mirrorQueues: boolean;
   /** Path where the shared HA volume is mounted in replica-set-init. */
   readonly sharedPath: string;
   /** Ports RabbitMQ nodes use among themselves, besides AMQP and management. */
@@ -88,30 +63,39 @@ export interface HaNodeSpec {
   readonly replicaSetInitScript: string;
 }
 
+/** The operator's settings passed to core. */
+export interface ApplicationSettings {
+  readonly maxMaintenanceWindowMinutes: number;
+  readonly pullThreads: number;
+  readonly maxWaitOnLockInMinutes: number;
+  readonly requestsTimeoutSeconds: number;
+  readonly popenTimeoutSeconds: number;
+  readonly coreLatestVersionTag?: string;
+  readonly uiLatestVersionTag?: string;
+  readonly analyticsBaseUrl?: string;
+  readonly extraEnvironment: Readonly<Record<string, string>>;
+}
+
 /** Everything the containers are built from. */
 export interface CloudExchangeTaskSpec {
-  /** Image URIs. */
-  readonly images: { readonly core: string; readonly ui: string; readonly mongodb: string; readonly rabbitmq: string };
+  /** The release record the task implements. */
+  readonly release: CloudExchangeRelease;
+  /** Image URIs ECS pulls. */
+  readonly images: Readonly<Record<ImageName, string>>;
+  /** The images as configured (upstream names, for CE's update checks). */
+  readonly imageReferences: Readonly<Record<ImageName, ImageReference>>;
   /** Secrets Manager secret with registry credentials, for private registries. */
   readonly repositoryCredentialsArn?: string;
   /** Task CPU units and memory (MiB). */
   readonly task: { readonly cpu: number; readonly memory: number };
-  /** RABBITMQ_AVAILABLE_STORAGE, bytes. */
-  readonly rabbitmqAvailableStorageBytes: number;
+  /** The size preset. */
+  readonly preset: PresetName;
   /** TLS_VERSION of the UI. */
   readonly tlsVersion: string;
+  /** Renewal of the generated certificates (releases with TLS inside the task). */
+  readonly internalTls: { readonly renewBeforeDays: number; readonly rotation: number };
   /** Core settings. */
-  readonly application: {
-    readonly maxMaintenanceWindowMinutes: number;
-    readonly pullThreads: number;
-    readonly maxWaitOnLockInMinutes: number;
-    readonly requestsTimeoutSeconds: number;
-    readonly popenTimeoutSeconds: number;
-    readonly coreLatestVersionTag: string;
-    readonly uiLatestVersionTag: string;
-    readonly analyticsBaseUrl: string;
-    readonly extraEnvironment: Readonly<Record<string, string>>;
-  };
+  readonly application: ApplicationSettings;
   /** Outbound proxy; URLs either plain (no credentials) or in a secret. */
   readonly proxy?: { readonly httpUrl?: string; readonly httpsUrl?: string; readonly urlsSecretArn?: string; readonly noProxy: readonly string[] };
   /** Secret holding a PEM CA certificate. */
@@ -133,56 +117,69 @@ export interface CloudExchangeTaskSpec {
 
 const script = (name: string) => shippedScript(__dirname, name);
 
+/** The init container's script: the certificate report function, then init.sh. */
+export function initScript(): string {
+  return `${script("certificate-report.sh")}\n${script("init.sh")}`;
+}
+
+/** The RabbitMQ entrypoint: the certificate report function, then rabbitmq-entrypoint.sh. */
+export function rabbitmqEntrypointScript(): string {
+  return `${script("certificate-report.sh")}\n${script("rabbitmq-entrypoint.sh")}`;
+}
+
+/** Where the init container mounts what it writes. */
+export const INIT_PATHS = {
+  mongoInit: "/docker-entrypoint-initdb.d",
+  customCa: "/custom-ca",
+  rabbitmqConfig: "/rabbitmq-conf",
+  mongoKeyfile: "/mongo-keyfile",
+  internalCerts: "/certs",
+  internalCa: "/certs-ca",
+  uiCertificate: "/ui-certificate",
+} as const;
+
+/** RabbitMQ's conf.d, where init's settings and certificate copies are mounted. */
+export const RABBITMQ_CONF_DIR = "/etc/rabbitmq/conf.d";
+
 /** The contract's health-check timings for the databases and the UI. */
 const HEALTH_TIMING = { interval: 10, timeout: 10, retries: 10, startPeriod: 60 } as const;
 
-/** Health checks of the mongodb, rabbitmq and ui containers. */
+/** Health-check commands of mongodb and rabbitmq, and of the UI per protocol. */
 export const HEALTH_CHECKS = {
   mongodb: `"$(command -v mongosh || command -v mongo)" --quiet --eval 'quit(db.adminCommand({ ping: 1 }).ok ? 0 : 2)' || exit 1`,
   rabbitmq: "rabbitmq-diagnostics -q ping",
-  ui: `curl -f http://localhost:${PORTS.ui} || exit 1`,
+  ui: {
+    HTTP: `curl -f http://localhost:${PORTS.ui} || exit 1`,
+    HTTPS: `curl -kfsS -o /dev/null https://localhost:${PORTS.ui}/ || exit 1`,
+  },
 } as const;
 
-/** CPU units and soft memory reservations of each container, derived from the task size. */
-export function containerShares(task: { cpu: number; memory: number }, withReplicaSetInit: boolean) {
-  const helperMemory = 64;
+/** Memory of the helper containers (soft reservation each). */
+export const HELPER_MEMORY = 64;
+
+/**
+ * CPU units and memory of each container for a release and task size. The
+ * main containers get the release's split (a hard limit where the release
+ * sets one, as CE's compose does); with soft shares core gets what the
+ * helpers leave. CPU is shared by weight: MongoDB 1/4, RabbitMQ 1/8, the UI
+ * 1/16, core the rest.
+ */
+export function containerShares(release: CloudExchangeRelease, task: { cpu: number; memory: number }, withReplicaSetInit: boolean) {
   const helpers = withReplicaSetInit ? 3 : 2;
-  const rabbitmq = Math.floor((task.memory * 6) / 32);
-  const mongodb = Math.floor((task.memory * 10) / 32);
-  const ui = Math.max(256, Math.floor(task.memory / 32));
-  const core = task.memory - rabbitmq - mongodb - ui - helpers * helperMemory;
+  const split = release.sizing.split(task.memory);
+  const memory = { ...split, core: release.sizing.hardLimits ? split.core : split.core - helpers * HELPER_MEMORY, helper: HELPER_MEMORY };
   const cpu = {
     mongodb: Math.floor(task.cpu / 4),
     rabbitmq: Math.floor(task.cpu / 8),
     ui: Math.floor(task.cpu / 16),
   };
   return {
-    memory: { mongodb, rabbitmq, ui, core, helper: helperMemory },
+    memory,
+    hardLimits: release.sizing.hardLimits,
     cpu: { ...cpu, core: task.cpu - cpu.mongodb - cpu.rabbitmq - cpu.ui, helper: 0 },
-    /** WiredTiger cache: half of MongoDB's share, at least 0.25 GB. */
-    wiredTigerCacheGb: Math.max(0.25, Math.floor((mongodb / 1024 / 2) * 100) / 100),
+    /** WiredTiger cache, where the release sets it: half of MongoDB's share, at least 0.25 GB. */
+    wiredTigerCacheGb: release.sizing.explicitWiredTigerCache ? Math.max(0.25, Math.floor((split.mongodb / 1024 / 2) * 100) / 100) : undefined,
   };
-}
-
-/** RabbitMQ's conf.d file: the template's settings, sized from the task, plus clustering for HA. */
-export function rabbitmqConfig(memoryMiB: number, cluster?: { readonly nodeNames: readonly string[] }): string {
-  const lines = [
-    "# Written by the init container from the environment; do not edit in place.",
-    "log.console = true",
-    "consumer_timeout = 86400000",
-    `total_memory_available_override_value = ${memoryMiB}MB`,
-    `disk_free_limit.absolute = ${memoryMiB}MB`,
-    "vm_memory_high_watermark_paging_ratio = 0.60",
-    "vm_memory_high_watermark.relative = 0.80",
-  ];
-  if (cluster) {
-    lines.push(
-      "cluster_partition_handling = pause_minority",
-      "cluster_formation.peer_discovery_backend = classic_config",
-      ...cluster.nodeNames.map((node, i) => `cluster_formation.classic_config.nodes.${i + 1} = ${node}`),
-    );
-  }
-  return lines.join("\n");
 }
 
 const env = (entries: Record<string, string | number | undefined>) =>
@@ -197,10 +194,16 @@ export function noProxyList(spec: CloudExchangeTaskSpec): string {
   return [...new Set([...entries, ...(spec.proxy?.noProxy ?? [])])].join(",");
 }
 
+/** The leaf certificate's SAN: the release's names, plus the HA node names. */
+export function subjectAltNames(release: CloudExchangeRelease, node?: HaNodeSpec): string[] {
+  return [...(release.tls?.subjectAltNames ?? []), ...(node?.nodeHostnames ?? []).map((h) => `DNS:${h}`)];
+}
+
 /** The containers of one Cloud Exchange task. */
 export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerDefinition[] {
-  const node = spec.node;
-  const shares = containerShares(spec.task, node !== undefined);
+  const { release, node } = spec;
+  const tls = release.tls;
+  const shares = containerShares(release, spec.task, node !== undefined);
   const log = {
     logDriver: "awslogs" as const,
     options: {
@@ -211,7 +214,9 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
   };
   const credentials = spec.repositoryCredentialsArn ? { repositoryCredentials: { credentialsParameter: spec.repositoryCredentialsArn } } : {};
   const health = (command: string) => ({ command: ["CMD-SHELL", command], ...HEALTH_TIMING });
-  const mount = (sourceVolume: string, containerPath: string, readOnly = false) => ({ sourceVolume, containerPath, readOnly });
+  const mount = (volume: VolumeName, containerPath: string, readOnly = false) => ({ sourceVolume: volume, containerPath, readOnly });
+  const mounts = (list: readonly Mount[]) => list.map((m) => mount(m.volume, m.path, m.readOnly ?? false));
+  const limit = (memory: number) => (shares.hardLimits ? { memory, memoryReservation: memory } : { memoryReservation: memory });
   const proxy = spec.proxy;
   const proxyVariables = proxy ? { HTTP_PROXY: proxy.httpUrl, HTTPS_PROXY: proxy.httpsUrl, NO_PROXY: noProxyList(spec) } : {};
   const proxySecrets = proxy?.urlsSecretArn
@@ -221,70 +226,103 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
       ]
     : [];
   const common = { linuxParameters: { initProcessEnabled: true }, ...credentials };
-
   const rabbitmqNodeName = node ? `rabbit@${node.hostname}` : "rabbit@localhost";
+  const helper = { essential: false, cpu: shares.cpu.helper, memoryReservation: shares.memory.helper };
+
   const init: ContainerDefinition = {
     name: "init",
-    image: spec.images.mongodb,
-    essential: false,
-    cpu: shares.cpu.helper,
-    memoryReservation: shares.memory.helper,
+    // The RabbitMQ images ship the openssl CLI the certificates are made with.
+    image: spec.images.rabbitmq,
+    user: "0",
+    ...helper,
     entryPoint: ["/bin/sh", "-c"],
-    command: [script("init.sh")],
+    command: [initScript()],
     portMappings: [],
     environment: env({
-      CE_RABBITMQ_CONF: rabbitmqConfig(shares.memory.rabbitmq, node ? { nodeNames: node.nodeHostnames.map((h) => `rabbit@${h}`) } : undefined),
+      CE_RABBITMQ_CONF: release.rabbitmq.config(shares.memory.rabbitmq, node ? { nodeNames: node.nodeHostnames.map((h) => `rabbit@${h}`) } : undefined),
+      CE_INTER_NODE_TLS: node ? release.rabbitmq.interNodeTls : undefined,
+      CE_CUSTOM_CA_FILE: release.customCaFileName,
+      ...(tls
+        ? {
+            CE_TLS_DIR: INIT_PATHS.internalCerts,
+            CE_TLS_CA_DIR: INIT_PATHS.internalCa,
+            CE_UI_CERT_DIR: INIT_PATHS.uiCertificate,
+            CE_TLS_SAN: subjectAltNames(release, node).join(","),
+            CE_TLS_LEAF_DAYS: tls.leafDays,
+            CE_TLS_CA_DAYS: tls.caDays,
+            CE_TLS_UI_DAYS: tls.uiCertificateDays,
+            CE_TLS_RENEW_DAYS: spec.internalTls.renewBeforeDays,
+            CE_TLS_ROTATION: spec.internalTls.rotation,
+          }
+        : {}),
     }),
     secrets: [
       ...(spec.caCertificateSecretArn ? [{ name: "CUSTOM_CA_CERT", valueFrom: spec.caCertificateSecretArn }] : []),
       ...(node ? [{ name: "MONGO_REPLICA_KEY", valueFrom: spec.secrets.mongoReplicaKey }] : []),
     ],
     mountPoints: [
-      mount(VOLUMES.mongoInit, "/docker-entrypoint-initdb.d"),
-      mount(VOLUMES.certificate, "/certificate"),
-      mount(VOLUMES.rabbitmqConfig, "/rabbitmq-conf"),
-      ...(node ? [mount(VOLUMES.mongoKeyfile, "/mongo-keyfile")] : []),
+      mount("mongo-init", INIT_PATHS.mongoInit),
+      mount("custom-ca", INIT_PATHS.customCa),
+      mount("rabbitmq-config", INIT_PATHS.rabbitmqConfig),
+      ...(node ? [mount("mongo-keyfile", INIT_PATHS.mongoKeyfile)] : []),
+      ...(tls
+        ? [mount("internal-certs", INIT_PATHS.internalCerts), mount("internal-ca", INIT_PATHS.internalCa), mount("ui-certificate", INIT_PATHS.uiCertificate)]
+        : []),
     ],
     logConfiguration: log,
     readonlyRootFilesystem: true,
     ...common,
   };
 
+  // core-init copies the image's built-in plugins and repositories to EFS, and
+  // makes the custom plugins directory a package, as CE's setup does.
+  const nestedCustomPlugins = release.core.mounts.some((m) => m.volume === "custom-plugins");
   const coreInit: ContainerDefinition = {
     name: "core-init",
     image: spec.images.core,
-    essential: false,
-    cpu: shares.cpu.helper,
-    memoryReservation: shares.memory.helper,
+    ...helper,
     entryPoint: ["/bin/sh", "-c"],
     command: [
       "set -eu; cp -R /opt/netskope/plugins/. /data/ && echo 'core-init: copied the built-in plugins to EFS'; " +
-        "cp -R /opt/netskope/repos/. /repos/ && echo 'core-init: copied the plugin repositories to EFS'",
+        "cp -R /opt/netskope/repos/. /repos/ && echo 'core-init: copied the plugin repositories to EFS'" +
+        (nestedCustomPlugins ? "; touch /data/custom_plugins/__init__.py && echo 'core-init: custom_plugins is a package'" : ""),
     ],
     portMappings: [],
     environment: [],
     secrets: [],
-    mountPoints: [mount(VOLUMES.customPlugins, "/data"), mount(VOLUMES.repos, "/repos")],
+    mountPoints: [
+      mount("plugins", "/data"),
+      ...(nestedCustomPlugins ? [mount("custom-plugins", "/data/custom_plugins")] : []),
+      mount("repos", "/repos"),
+    ],
     logConfiguration: log,
     readonlyRootFilesystem: true,
     ...common,
   };
 
-  const mongodbCommand = ["mongod", "--wiredTigerCacheSizeGB", String(shares.wiredTigerCacheGb)];
-  if (node) mongodbCommand.push("--bind_ip_all", "--replSet", node.replicaSetName, "--keyFile", "/etc/cloud-exchange/mongo/keyfile");
+  const keyFile = "/etc/cloud-exchange/mongo/keyfile";
+  const mongodFlags = [
+    ...(shares.wiredTigerCacheGb !== undefined ? ["--wiredTigerCacheSizeGB", String(shares.wiredTigerCacheGb)] : []),
+    ...release.mongodb.serverFlags,
+    ...(node ? release.mongodb.haFlags(node.replicaSetName, keyFile) : []),
+  ];
   const mongodb: ContainerDefinition = {
     name: "mongodb",
     image: spec.images.mongodb,
     essential: true,
     user: "1001:1001",
     cpu: shares.cpu.mongodb,
-    memoryReservation: shares.memory.mongodb,
-    command: mongodbCommand,
+    ...limit(shares.memory.mongodb),
+    ...(tls
+      ? { entryPoint: ["/bin/bash", "-c", script("mongodb-entrypoint.sh"), "mongodb-entrypoint"], command: mongodFlags }
+      : { command: ["mongod", ...mongodFlags] }),
     portMappings: [{ containerPort: PORTS.mongodb, protocol: "tcp", name: "mongodb" }],
     environment: env({
       MONGO_INITDB_ROOT_USERNAME: "root",
       MONGO_INITDB_DATABASE: "cte",
       MONGODB_USERNAME: "cteadmin",
+      ...release.mongodb.environment,
+      HA_IP_LIST: node && release.mongodb.autoCompact ? node.nodeHostnames.join(",") : undefined,
       ...proxyVariables,
     }),
     secrets: [
@@ -293,9 +331,10 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
       ...proxySecrets,
     ],
     mountPoints: [
-      mount(VOLUMES.mongoData, "/data/db"),
-      mount(VOLUMES.mongoInit, "/docker-entrypoint-initdb.d", true),
-      ...(node ? [mount(VOLUMES.mongoKeyfile, "/etc/cloud-exchange/mongo", true)] : []),
+      mount("mongo-data", "/data/db"),
+      mount("mongo-init", "/docker-entrypoint-initdb.d", true),
+      ...mounts(release.mongodb.mounts),
+      ...(node ? [mount("mongo-keyfile", "/etc/cloud-exchange/mongo", true)] : []),
     ],
     dependsOn: [{ containerName: "init", condition: "SUCCESS" }],
     healthCheck: health(HEALTH_CHECKS.mongodb),
@@ -306,8 +345,8 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
   };
 
   const rabbitmqPorts = [
-    { containerPort: PORTS.amqp, protocol: "tcp" as const, name: "amqp" },
-    { containerPort: PORTS.rabbitmqManagement, protocol: "tcp" as const, name: "rabbitmq-management" },
+    { containerPort: release.rabbitmq.amqpPort, protocol: "tcp" as const, name: "amqp" },
+    { containerPort: release.rabbitmq.managementPort, protocol: "tcp" as const, name: "rabbitmq-management" },
     ...(node?.rabbitmqClusterPorts ?? []).map((port) => ({ containerPort: port, protocol: "tcp" as const, name: `rabbitmq-${port}` })),
   ];
   const rabbitmq: ContainerDefinition = {
@@ -316,9 +355,9 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
     essential: true,
     user: "1001:1001",
     cpu: shares.cpu.rabbitmq,
-    memoryReservation: shares.memory.rabbitmq,
+    ...limit(shares.memory.rabbitmq),
     entryPoint: ["/bin/bash", "-c"],
-    command: [script("rabbitmq-entrypoint.sh")],
+    command: [rabbitmqEntrypointScript()],
     portMappings: rabbitmqPorts,
     environment: env({
       RABBITMQ_NODENAME: rabbitmqNodeName,
@@ -326,13 +365,16 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
       CE_RABBITMQ_HOSTNAME: node?.hostname,
       ERL_INETRC: node ? "/var/lib/rabbitmq/.inetrc" : undefined,
       RABBITMQ_DEFAULT_USER: "user",
-      CE_MIRROR_QUEUES: node?.mirrorQueues ? "true" : undefined,
+      RABBITMQ_RAM_RESOURCES: shares.hardLimits ? shares.memory.rabbitmq : undefined,
+      ...release.rabbitmq.environment,
+      CE_MIRROR_QUEUES: node && release.rabbitmq.queues.kind === "classic-mirrored" ? "true" : undefined,
+      CE_CERTIFICATE_FILE: tls ? `${RABBITMQ_CONF_DIR}/rabbitmq_cert.crt` : undefined,
     }),
     secrets: [
       { name: "RABBITMQ_DEFAULT_PASS", valueFrom: spec.secrets.maintenancePassword },
       { name: "RABBITMQ_COOKIE", valueFrom: spec.secrets.rabbitmqCookie },
     ],
-    mountPoints: [mount(VOLUMES.rabbitmqConfig, "/etc/rabbitmq/conf.d", true), mount(VOLUMES.rabbitmqData, "/var/lib/rabbitmq/mnesia/")],
+    mountPoints: [mount("rabbitmq-config", RABBITMQ_CONF_DIR, true), mount("rabbitmq-data", "/var/lib/rabbitmq/mnesia/")],
     dependsOn: [{ containerName: "init", condition: "SUCCESS" }],
     healthCheck: health(HEALTH_CHECKS.rabbitmq),
     logConfiguration: log,
@@ -342,27 +384,31 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
   };
 
   const app = spec.application;
+  const context = {
+    profile: release.sizing.profile?.(spec.task.cpu),
+    preset: spec.preset,
+    images: spec.imageReferences,
+    tlsVersion: spec.tlsVersion,
+    ha: node !== undefined,
+    application: app,
+  };
   const core: ContainerDefinition = {
     name: "core",
     image: spec.images.core,
     essential: true,
     cpu: shares.cpu.core,
-    memoryReservation: shares.memory.core,
+    ...limit(shares.memory.core),
+    ...(release.core.entryPoint ? { entryPoint: release.core.entryPoint } : {}),
     portMappings: [{ containerPort: PORTS.api, protocol: "tcp", name: "api" }],
     environment: env({
       JWT_ALGORITHM: "HS256",
       ENABLE_CELERY_BEAT: "true",
-      RABBITMQ_AVAILABLE_STORAGE: spec.rabbitmqAvailableStorageBytes,
       MAX_MAINTENANCE_WINDOW_MINUTES: app.maxMaintenanceWindowMinutes,
       PULL_THREADS: app.pullThreads,
       MAX_WAIT_ON_LOCK_IN_MINUTES: app.maxWaitOnLockInMinutes,
       REQUESTS_TIMEOUT: app.requestsTimeoutSeconds,
       POPEN_TIMEOUT: app.popenTimeoutSeconds,
-      UI_SERVICE_NAME: "localhost",
-      MANAGED_CE: "false",
-      CORE_LATEST_VERSION_TAG: app.coreLatestVersionTag,
-      UI_LATEST_VERSION_TAG: app.uiLatestVersionTag,
-      ANALYTICS_BASE_URL: app.analyticsBaseUrl,
+      ...release.core.environment(context),
       ...proxyVariables,
       ...(node
         ? {
@@ -370,23 +416,19 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
             HA_IP_LIST: node.nodeHostnames.join(","),
             HA_CURRENT_NODE: node.hostname,
             HA_PRIMARY_NODE_IP: node.seedHostname,
-            UI_PROTOCOL: "http",
+            UI_PROTOCOL: release.ui.protocol.toLowerCase(),
             UI_PORT: PORTS.ui,
           }
         : {}),
       ...app.extraEnvironment,
     }),
     secrets: [
-      { name: "JWT_SECRET", valueFrom: spec.secrets.jwtSecret },
+      ...release.core.jwtVariables.map((name) => ({ name, valueFrom: spec.secrets.jwtSecret })),
       { name: "MONGO_CONNECTION_STRING", valueFrom: spec.secrets.mongoConnectionString },
       { name: "RABBITMQ_CONNECTION_STRING", valueFrom: spec.secrets.rabbitmqConnectionString },
       ...proxySecrets,
     ],
-    mountPoints: [
-      mount(VOLUMES.customPlugins, "/opt/netskope/plugins"),
-      mount(VOLUMES.repos, "/opt/netskope/repos/"),
-      mount(VOLUMES.certificate, "/usr/local/share/ca-certificates", true),
-    ],
+    mountPoints: mounts(release.core.mounts),
     dependsOn: [
       { containerName: "init", condition: "SUCCESS" },
       { containerName: "core-init", condition: "SUCCESS" },
@@ -403,13 +445,14 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
     image: spec.images.ui,
     essential: true,
     cpu: shares.cpu.ui,
-    memoryReservation: shares.memory.ui,
+    ...limit(shares.memory.ui),
+    ...(release.ui.entryPoint ? { entryPoint: release.ui.entryPoint } : {}),
     portMappings: [{ containerPort: PORTS.ui, protocol: "tcp", name: "ui" }],
-    environment: env({ TLS_VERSION: spec.tlsVersion, CE_API_URL: "http://localhost", CE_API_PORT: PORTS.api }),
+    environment: env({ TLS_VERSION: spec.tlsVersion, CE_API_URL: "http://localhost", CE_API_PORT: PORTS.api, ...release.ui.environment }),
     secrets: [],
-    mountPoints: [mount(VOLUMES.sslCerts, "/tmp/ssl_certs")],
+    mountPoints: mounts(release.ui.mounts),
     dependsOn: [{ containerName: "core", condition: "START" }],
-    healthCheck: health(HEALTH_CHECKS.ui),
+    healthCheck: health(HEALTH_CHECKS.ui[release.ui.protocol]),
     logConfiguration: log,
     readonlyRootFilesystem: false,
     ...common,
@@ -420,9 +463,7 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
     containers.push({
       name: "replica-set-init",
       image: spec.images.mongodb,
-      essential: false,
-      cpu: shares.cpu.helper,
-      memoryReservation: shares.memory.helper,
+      ...helper,
       entryPoint: ["/bin/bash", "-c"],
       command: [node.replicaSetInitScript],
       portMappings: [],
@@ -434,7 +475,7 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
         CE_SHARED_DIR: node.sharedPath,
       }),
       secrets: [{ name: "MAINTENANCE_PASSWORD", valueFrom: spec.secrets.maintenancePassword }],
-      mountPoints: [mount(VOLUMES.haShared, node.sharedPath)],
+      mountPoints: [mount("ha-shared", node.sharedPath)],
       dependsOn: [{ containerName: "mongodb", condition: "HEALTHY" }],
       logConfiguration: log,
       readonlyRootFilesystem: true,

@@ -4,6 +4,7 @@
  * build their nodes here, so a node is the same thing in either.
  */
 import { ITerraformDependable } from "cdktf";
+import { CloudExchangeRelease } from "../releases";
 import { Construct } from "constructs";
 import { volumeAccessPointKeys } from "../storage/data-layout";
 import { FileSystem } from "../storage/file-system";
@@ -38,9 +39,9 @@ export interface WorkloadProps {
 }
 
 /** Access point IDs of a node's EFS volumes. */
-export function accessPointIdsFor(fileSystem: FileSystem, node: number, ha: boolean): Record<string, string> {
+export function accessPointIdsFor(fileSystem: FileSystem, node: number, ha: boolean, release: CloudExchangeRelease): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(volumeAccessPointKeys(node, ha)).map(([volume, key]) => {
+    Object.entries(volumeAccessPointKeys(node, ha, release)).map(([volume, key]) => {
       const accessPoint = fileSystem.accessPoints.get(key);
       if (!accessPoint) throw new Error(`no access point ${key} for volume ${volume}`);
       return [volume, accessPoint.id];
@@ -79,7 +80,7 @@ export function addWorkloadNode(scope: Construct, props: WorkloadProps, options:
     spec: options.haNode ? { ...props.spec, node: options.haNode } : props.spec,
     volumes: {
       fileSystemId: props.fileSystem.fileSystemId,
-      accessPointIds: accessPointIdsFor(props.fileSystem, options.number, options.haNode !== undefined),
+      accessPointIds: accessPointIdsFor(props.fileSystem, options.number, options.haNode !== undefined, props.spec.release),
     },
     executionRoleArn: props.executionRoleArn,
     taskRoleArn: props.taskRoleArn,

@@ -57,7 +57,8 @@ export function diagramOf(stack: Json, env: Environment): string {
       const containers = task ? (JSON.parse(task.container_definitions.replace(/\$\$\{/g, "${")) as Json[]).map((c) => c.name).join(", ") : "";
       const dns = svc.service_registries ? discovery.get(refName(svc.service_registries.registry_arn) ?? "") : undefined;
       const dnsName = dns && namespace ? `<br/>${dns.name}.${namespace.name}` : "";
-      lines.push(`      ${id(name)}["ECS service ${svc.name}${pinned ? "" : " (task in any private subnet)"}<br/>${task ? `${Number(task.cpu) / 1024} vCPU / ${Number(task.memory) / 1024} GiB` : ""}<br/>${containers}${dnsName}"]`);
+      const release = `CE ${derive(env).release.version}`;
+      lines.push(`      ${id(name)}["ECS service ${svc.name}${pinned ? "" : " (task in any private subnet)"}<br/>${release}, ${task ? `${Number(task.cpu) / 1024} vCPU / ${Number(task.memory) / 1024} GiB` : ""}<br/>${containers}${dnsName}"]`);
     }
     for (const [name] of resources(stack, "aws_efs_mount_target")) {
       if (name.endsWith(`_${zone}`)) lines.push(`      ${id(name)}["EFS mount target"]`);
@@ -76,7 +77,8 @@ export function diagramOf(stack: Json, env: Environment): string {
   if (lb) {
     node("users", `clients in ${derive(env).albAllowedCidrs.join(", ")}`, "round");
     edge("users", "alb", "HTTPS");
-    for (const [name] of services) edge("alb", id(name), "UI :3000");
+    const target = resources(stack, "aws_lb_target_group")[0]?.[1];
+    for (const [name] of services) edge("alb", id(name), `UI :3000${target ? ` (${target.protocol})` : ""}`);
   } else if (ingress.mode === "existing-target-group") {
     node("tg", "existing target group");
     for (const [name] of services) edge("tg", id(name), "UI :3000");
@@ -117,7 +119,15 @@ function subnetZoneOf(stack: Json, serviceName: string, subnets: Map<string, { z
 /** docs/architecture.md: one diagram per variant, from the shipped environments. */
 export function renderArchitecture(): string {
   const environments = parseEnvironments(environmentSources());
-  const pick = (variant: string) => environments.filter((e) => e.variant === variant).sort((a, b) => b.size.preset.localeCompare(a.size.preset))[0];
+  // The most production-like environment of each variant: the largest, then one with a certificate.
+  const rank = (e: Environment) => [e.size.preset === "large" ? 2 : e.size.preset === "medium" ? 1 : 0, e.ingress.mode === "alb" && e.ingress.certificateArn ? 1 : 0];
+  const pick = (variant: string) =>
+    environments
+      .filter((e) => e.variant === variant)
+      .sort((a, b) => {
+        const [x, y] = [rank(a), rank(b)];
+        return y[0] - x[0] || y[1] - x[1];
+      })[0];
   const sections: string[] = [
     "# Architecture",
     "",

@@ -1,6 +1,8 @@
 # RabbitMQ entrypoint (bash): installs the Erlang cookie from the secret the
 # container receives, applies the HA queue-mirroring policy once the node is
-# up (when asked), then hands over to the image's own entrypoint.
+# up (CE 5.0, when asked), reports the days left on the certificate it serves
+# every six hours (releases with TLS inside the task), then hands over to the
+# image's own entrypoint.
 set -euo pipefail
 cookie_file="${HOME:-/var/lib/rabbitmq}/.erlang.cookie"
 printf '%s' "$RABBITMQ_COOKIE" > "$cookie_file"
@@ -16,6 +18,16 @@ if [ "${CE_MIRROR_QUEUES:-false}" = "true" ]; then
     until rabbitmqctl -q await_startup >/dev/null 2>&1; do sleep 5; done
     rabbitmqctl -q set_policy --apply-to queues ce-ha-all '.*' '{"ha-mode":"all","ha-sync-mode":"automatic"}' \
       && echo "rabbitmq: applied the ce-ha-all mirroring policy"
+  ) &
+fi
+if [ -n "${CE_CERTIFICATE_FILE:-}" ]; then
+  # $$ is this shell, which becomes the server below: the reports end with it.
+  (
+    while kill -0 "$$" 2>/dev/null; do
+      ce_report_certificate internal "$CE_CERTIFICATE_FILE"
+      ce_report_certificate internal-ca "${CE_CERTIFICATE_FILE%/*}/rabbitmq_cert_ca.crt"
+      sleep "${CE_CERTIFICATE_REPORT_SECONDS:-21600}"
+    done
   ) &
 fi
 exec docker-entrypoint.sh rabbitmq-server
