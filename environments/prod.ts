@@ -1,10 +1,9 @@
-/** Production: the three-node HA variant, one large node per availability zone, HTTPS. */
+/** Production: CE 6.1 as the three-node HA variant, one Large node per availability zone, HTTPS. */
 import { defineEnvironment, shared } from "./_shared";
 
 export default defineEnvironment({
   ...shared,
   name: "prod",
-  release: "5.0",
   variant: "ha",
   availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
   size: { preset: "large" },

@@ -24,6 +24,8 @@ describe("runbooks", () => {
       "Rotating secrets",
       "Rotating the internal certificates (CE 6.x)",
       "Losing one HA node and getting it back",
+      "Replacing an HA node's data",
+      "Removing nodes for good",
       "Destroying an environment on purpose",
     ]);
   });

@@ -2,9 +2,14 @@
  * The HA variant: three node services in three zones with stable DNS names,
  * a MongoDB replica set and a RabbitMQ cluster across them, per-node data,
  * a shared directory, inter-node ports open only within the node group, the
- * ALB serving every node, and a rolling-upgrade chain.
+ * ALB serving every node, and a rolling-upgrade chain. On CE 6.1 (the
+ * default) every protocol between the nodes is TLS and CE's quorum queues
+ * keep a member on every node; CE 5.0 keeps its plain protocols and
+ * mirrored classic queues. Both start RabbitMQ through the same cluster
+ * membership step (proven on real RabbitMQ nodes in rabbitmq-cluster.test.ts).
  */
 import { HA_SHARED_PATH, REPLICA_SET_NAME } from "../../modules/ha/ha-cluster";
+import { RABBITMQ_FEATURE_FLAGS } from "../../modules/releases/ce-6.1";
 import { haEnvironment, withExistingSecrets } from "../support/fixtures";
 import { containerNamed, containersOf, onlyResource, policyOf, ref, resourceNamed, resourcesOf, synthEnvironment } from "../support/synth";
 
@@ -62,42 +67,50 @@ describe("HA cluster", () => {
       "mongo-data": "/data/mongo-data/data/db",
       "mongo-data-node-2": "/data/nodes/node-2/mongo-data/data/db",
       "mongo-data-node-3": "/data/nodes/node-3/mongo-data/data/db",
-      "rabbitmq-data": "/data/rabbitmq-data",
-      "rabbitmq-data-node-2": "/data/nodes/node-2/rabbitmq-data",
-      "rabbitmq-data-node-3": "/data/nodes/node-3/rabbitmq-data",
+      "rabbitmq4-data": "/data/rabbitmq4-data",
+      "rabbitmq4-data-node-2": "/data/nodes/node-2/rabbitmq4-data",
+      "rabbitmq4-data-node-3": "/data/nodes/node-3/rabbitmq4-data",
+      "files-data": "/data/files-data",
+      "files-data-node-2": "/data/nodes/node-2/files-data",
+      "files-data-node-3": "/data/nodes/node-3/files-data",
       "custom-plugins": "/data/custom_plugins",
+      "custom-plugins-subdir": "/data/custom_plugins/custom_plugins",
       repos: "/data/repos",
       "ssl-certs": "/data/ssl_certs",
+      "internal-certs": "/data/ssl_certs/mongodb_rabbitmq_certs",
+      "internal-ca": "/data/internal-ca",
       "ha-shared": "/data/ha-shared",
     });
-    for (const shared of ["plugins", "repos", "ui-certificate", "ha-shared"]) {
+    expect(new Set(NODES.map((n) => accessPointOf(n, "files-data"))).size).toBe(3);
+    for (const shared of ["plugins", "custom-plugins", "repos", "ui-certificate", "internal-certs", "internal-ca", "ha-shared"]) {
       expect(new Set(NODES.map((n) => accessPointOf(n, shared))).size).toBe(1);
     }
     expect(accessPointOf(2, "ha-shared")).toBe(ref("aws_efs_access_point", "storage_access-point_ha-shared", "id"));
     for (const n of NODES) {
       expect(containerNamed(taskOf(stack, n), "replica-set-init").mountPoints).toEqual([{ sourceVolume: "ha-shared", containerPath: HA_SHARED_PATH, readOnly: false }]);
+      expect(containerNamed(taskOf(stack, n), "rabbitmq").mountPoints).toContainEqual({ sourceVolume: "ha-shared", containerPath: HA_SHARED_PATH, readOnly: false });
     }
   });
 
-  it("starts mongod with the replica-set name and the keyfile from Secrets Manager", () => {
+  it("starts mongod with CE's TLS flags, the replica-set name, the keyfile from Secrets Manager and relaxed TLS host names", () => {
     for (const n of NODES) {
       const task = taskOf(stack, n);
-      expect(containerNamed(task, "mongodb").command).toEqual([
-        "mongod",
-        "--wiredTigerCacheSizeGB",
-        "5",
-        "--bind_ip_all",
-        "--replSet",
-        REPLICA_SET_NAME,
-        "--keyFile",
-        "/etc/cloud-exchange/mongo/keyfile",
-      ]);
+      const command = containerNamed(task, "mongodb").command as string[];
+      expect(command.slice(0, 2)).toEqual(["--tlsMode", "preferTLS"]);
+      expect(command.slice(-6)).toEqual(["--bind_ip_all", "--replSet", REPLICA_SET_NAME, "--keyFile", "/etc/cloud-exchange/mongo/keyfile", "--tlsAllowInvalidHostnames"]);
       expect(containerNamed(task, "mongodb").mountPoints).toContainEqual({ sourceVolume: "mongo-keyfile", containerPath: "/etc/cloud-exchange/mongo", readOnly: true });
       expect(containerNamed(task, "init").secrets).toContainEqual({
         name: "MONGO_REPLICA_KEY",
         valueFrom: `${ref("aws_secretsmanager_secret", "secrets_cluster", "arn")}:MONGO_REPLICA_KEY::`,
       });
+      // autoCompact waits for the member to be PRIMARY or SECONDARY, as CE's script does with HA_IP_LIST set.
+      expect(envOf(containerNamed(task, "mongodb")).HA_IP_LIST).toBe(NODES.map((m) => `node-${m}.${NS}`).join(","));
     }
+  });
+
+  it("names every node in the shared certificate", () => {
+    const san = envOf(containerNamed(taskOf(stack, 2), "init")).CE_TLS_SAN;
+    expect(san).toBe(`DNS:localhost,DNS:rabbitmq-stats,DNS:mongodb-primary,DNS:host.docker.internal,IP:127.0.0.1,${NODES.map((m) => `DNS:node-${m}.${NS}`).join(",")}`);
   });
 
   it("gives every node the same JWT and maintenance secrets, and the replica-set connection string", () => {
@@ -105,8 +118,8 @@ describe("HA cluster", () => {
     expect(secretsOf(2)).toEqual(secretsOf(1));
     expect(secretsOf(3)).toEqual(secretsOf(1));
     const version = resourceNamed(stack, "aws_secretsmanager_secret_version", "secrets_maintenance-version").secret_string;
-    expect(version).toContain(`@node-1.${NS}:27017,node-2.${NS}:27017,node-3.${NS}:27017/cte?replicaSet=mongo_replica_set`);
-    expect(version).toContain(`@node-1.${NS};amqp://user:`);
+    expect(version).toContain(`@node-1.${NS}:27017,node-2.${NS}:27017,node-3.${NS}:27017/cte?replicaSet=mongo_replica_set&tls=true&`);
+    expect(version).toContain(`@node-1.${NS};amqps://user:`);
   });
 
   it("tells CE its HA topology by DNS name", () => {
@@ -117,28 +130,52 @@ describe("HA cluster", () => {
         HA_IP_LIST: NODES.map((m) => `node-${m}.${NS}`).join(","),
         HA_CURRENT_NODE: `node-${n}.${NS}`,
         HA_PRIMARY_NODE_IP: `node-1.${NS}`,
-        UI_PROTOCOL: "http",
+        UI_PROTOCOL: "https",
         UI_PORT: "3000",
       });
     });
   });
 
-  it("clusters RabbitMQ by node name with the shared cookie", () => {
+  it("clusters RabbitMQ by node name with the shared cookie, Erlang distribution on TLS, and quorum members on every node", () => {
     NODES.forEach((n) => {
       const task = taskOf(stack, n);
+      const tls = "-proto_dist inet_tls -ssl_dist_optfile /etc/rabbitmq/conf.d/inter_node_tls.options";
       expect(envOf(containerNamed(task, "rabbitmq"))).toEqual({
         RABBITMQ_NODENAME: `rabbit@node-${n}.${NS}`,
         RABBITMQ_USE_LONGNAME: "true",
         CE_RABBITMQ_HOSTNAME: `node-${n}.${NS}`,
         ERL_INETRC: "/var/lib/rabbitmq/.inetrc",
         RABBITMQ_DEFAULT_USER: "user",
-        CE_MIRROR_QUEUES: "true",
+        RABBITMQ_RAM_RESOURCES: "6144",
+        RABBITMQ_DISK_FREE_LIMIT_ABSOLUTE: "1",
+        RABBITMQ_FEATURE_FLAGS: RABBITMQ_FEATURE_FLAGS.join(","),
+        RESTART_ON_HEALTHCHECK_FAILURE: "false",
+        HEALTHCHECK_FREE_DISK_SPACE_LIMIT: "40",
+        HEALTHCHECK_FREE_DISK_SPACE_PATH: "/var/lib/rabbitmq",
+        RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: tls,
+        RABBITMQ_CTL_ERL_ARGS: tls,
+        CE_RABBITMQ_PEERS: NODES.map((m) => `rabbit@node-${m}.${NS}`).join(","),
+        CE_RABBITMQ_SEED: `rabbit@node-1.${NS}`,
+        CE_SHARED_DIR: HA_SHARED_PATH,
+        CE_QUORUM_QUEUES: "cloudexchange_9,cloudexchange_6,cloudexchange_3",
+        CE_CLUSTER_STATUS_FILE: "/tmp/ce-cluster-status",
+        CE_CERTIFICATE_FILE: "/etc/rabbitmq/conf.d/rabbitmq_cert.crt",
       });
-      expect(containerNamed(task, "rabbitmq").portMappings.map((p: any) => p.containerPort)).toEqual([5672, 15672, 4369, 25672, 35672]);
-      const conf = envOf(containerNamed(task, "init")).CE_RABBITMQ_CONF;
+      expect(containerNamed(task, "rabbitmq").portMappings.map((p: any) => p.containerPort)).toEqual([5671, 15671, 4369, 25672, 35672]);
+      const init = envOf(containerNamed(task, "init"));
+      expect(init.CE_INTER_NODE_TLS).toContain("{server, [");
+      const conf = init.CE_RABBITMQ_CONF;
       expect(conf).toContain("cluster_partition_handling = pause_minority");
-      expect(conf).toContain("cluster_formation.peer_discovery_backend = classic_config");
+      expect(conf).toContain("listeners.tcp = none");
+      expect(conf).toContain("quorum_queue.continuous_membership_reconciliation.target_group_size = 3");
       NODES.forEach((m) => expect(conf).toContain(`cluster_formation.classic_config.nodes.${m} = rabbit@node-${m}.${NS}`));
+      // The membership step comes first, then the entrypoint; the health check fails while the node runs outside its cluster.
+      const command = containerNamed(task, "rabbitmq").command[0] as string;
+      expect(command.indexOf("ce_cluster_gate()")).toBeLessThan(command.indexOf('  ce_cluster_gate\n'));
+      expect(containerNamed(task, "rabbitmq").healthCheck.command).toEqual([
+        "CMD-SHELL",
+        'rabbitmq-diagnostics -q ping && [ "$(cat /tmp/ce-cluster-status 2>/dev/null)" != outside ]',
+      ]);
     });
   });
 
@@ -168,7 +205,7 @@ describe("HA cluster", () => {
           expect(r.cidr_ipv4).toBeUndefined();
           return `${r.from_port}-${r.to_port}`;
         });
-    const expected = ["27017-27017", "4369-4369", "5672-5672", "15672-15672", "25672-25672", "35672-35682"].sort();
+    const expected = ["27017-27017", "4369-4369", "5671-5671", "15671-15671", "25672-25672", "35672-35682"].sort();
     expect(peers("aws_vpc_security_group_ingress_rule").sort()).toEqual(expected);
     expect(peers("aws_vpc_security_group_egress_rule").sort()).toEqual(expected);
   });
@@ -188,11 +225,21 @@ describe("HA cluster", () => {
   it("alarms per node and when a replica-set member goes down", () => {
     const alarms = resourcesOf(stack, "aws_cloudwatch_metric_alarm").map(([name]) => name.replace("alarms_", ""));
     for (const n of NODES) expect(alarms).toEqual(expect.arrayContaining([`node-${n}-running-tasks`, `node-${n}-cpu-high`, `node-${n}-memory-high`]));
-    expect(alarms).toContain("replica-set-member-down");
-    expect(onlyResource(stack, "aws_cloudwatch_log_metric_filter")).toMatchObject({
+    expect(alarms).toEqual(expect.arrayContaining(["replica-set-member-down", "rabbitmq-node-outside-cluster", "rabbitmq-queues-below-members", "certificate-expiry"]));
+    const filters = Object.fromEntries(resourcesOf(stack, "aws_cloudwatch_log_metric_filter").map(([name, f]) => [name.replace("alarms_", ""), f]));
+    expect(filters["replica-set-member-down-filter"]).toMatchObject({
       log_group_name: ref("aws_cloudwatch_log_group", "logs_containers", "name"),
       pattern: '{ ($.msg = "Member is in new state") && ($.attr.newState = "(not reachable/healthy)") }',
     });
+    expect(filters["rabbitmq-outside-cluster-filter"]).toMatchObject({
+      pattern: '{ ($.event = "ce-rabbitmq-membership") && ($.outside = 1) }',
+      metric_transformation: { name: "ce-ha-rabbitmq-node-outside-cluster", value: "1" },
+    });
+    expect(filters["rabbitmq-queues-below-members-filter"]).toMatchObject({
+      pattern: '{ $.event = "ce-rabbitmq-membership" }',
+      metric_transformation: { name: "ce-ha-rabbitmq-queues-below-members", value: "$.queuesBelowMembers" },
+    });
+    expect(resourceNamed(stack, "aws_cloudwatch_metric_alarm", "alarms_rabbitmq-queues-below-members")).toMatchObject({ statistic: "Maximum", threshold: 0, comparison_operator: "GreaterThanThreshold" });
   });
 
   it("adds the namespace to NO_PROXY so nodes never reach each other through the proxy", () => {
@@ -205,5 +252,33 @@ describe("HA cluster", () => {
   it("needs no other IAM permission than the standalone variant", () => {
     const ha = policyOf(resourceNamed(synthEnvironment(withExistingSecrets(haEnvironment())), "aws_iam_role_policy", "iam_task-role-policy").policy);
     expect(ha.Statement.map((s) => s.Sid)).toEqual(["MountAndWriteTheFileSystem", "OpenEcsExecChannels", "FindTheExecAuditLogGroup", "WriteExecAuditLogs", "DecryptExecSessions"]);
+  });
+});
+
+describe("HA cluster (CE 5.0)", () => {
+  const stack = synthEnvironment(haEnvironment({ release: "5.0" }));
+
+  it("keeps CE 5.0's plain protocols between the nodes and mirrors its classic queues", () => {
+    for (const n of NODES) {
+      const task = taskOf(stack, n);
+      const env = envOf(containerNamed(task, "rabbitmq"));
+      expect(env).toMatchObject({ RABBITMQ_NODENAME: `rabbit@node-${n}.${NS}`, CE_MIRROR_QUEUES: "true", CE_RABBITMQ_SEED: `rabbit@node-1.${NS}` });
+      expect(env.RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS).toBeUndefined();
+      expect(env.CE_QUORUM_QUEUES).toBeUndefined();
+      expect(containerNamed(task, "rabbitmq").portMappings.map((p: any) => p.containerPort)).toEqual([5672, 15672, 4369, 25672, 35672]);
+      expect(containerNamed(task, "mongodb").command).toEqual(["mongod", "--wiredTigerCacheSizeGB", "5", "--bind_ip_all", "--replSet", REPLICA_SET_NAME, "--keyFile", "/etc/cloud-exchange/mongo/keyfile"]);
+      expect(envOf(containerNamed(task, "core"))).toMatchObject({ UI_PROTOCOL: "http", UI_PORT: "3000" });
+    }
+    const version = resourceNamed(stack, "aws_secretsmanager_secret_version", "secrets_maintenance-version").secret_string;
+    expect(version).toContain(`/cte?replicaSet=mongo_replica_set", `);
+    expect(version).toContain(`@node-1.${NS};amqp://user:`);
+    const peers = resourcesOf(stack, "aws_vpc_security_group_ingress_rule").filter(([name]) => name.includes("peers")).map(([, r]) => `${r.from_port}-${r.to_port}`);
+    expect(peers.sort()).toEqual(["15672-15672", "25672-25672", "27017-27017", "35672-35682", "4369-4369", "5672-5672"]);
+  });
+
+  it("starts RabbitMQ through the same membership step: no silent split on 5.0 either", () => {
+    const command = containerNamed(taskOf(stack, 2), "rabbitmq").command[0] as string;
+    expect(command).toContain("ce_cluster_gate");
+    expect(containerNamed(taskOf(stack, 2), "rabbitmq").healthCheck.command[1]).toContain("/tmp/ce-cluster-status");
   });
 });

@@ -20,6 +20,7 @@ const member = (n: number) => `${node(n)}:27017`;
  */
 const STUB = `#!/bin/bash
 dir="$(dirname "$0")"
+echo "$@" >> "$dir/argv.log"
 while [ $# -gt 0 ]; do
   case "$1" in --host) host="$2"; shift 2;; --eval) js="$2"; shift 2;; *) shift;; esac
 done
@@ -75,8 +76,9 @@ function run(scenario: Scenario) {
       },
     });
     const calls = existsSync(join(dir, "calls.log")) ? readFileSync(join(dir, "calls.log"), "utf8").trim().split("\n") : [];
+    const argv = existsSync(join(dir, "argv.log")) ? readFileSync(join(dir, "argv.log"), "utf8") : "";
     const marker = existsSync(join(dir, "shared", "replica-set-initiated")) ? readFileSync(join(dir, "shared", "replica-set-initiated"), "utf8") : undefined;
-    return { status: result.status, output: result.stdout + result.stderr, calls, marker };
+    return { status: result.status, output: result.stdout + result.stderr, calls, marker, argv };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -134,9 +136,12 @@ describe("replica-set-init", () => {
     expect(result.output).toContain("no primary yet");
   });
 
-  it("never prints the password", () => {
+  it("never prints the password, nor puts it on a command line", () => {
     for (const scenario of [{ self: 1, states: { 1: "UNINITIALIZED" } }, { self: 2, states: { 2: "UNINITIALIZED" } }]) {
-      expect(run(scenario).output).not.toContain("pw-not-to-be-logged");
+      const result = run(scenario);
+      expect(result.output).not.toContain("pw-not-to-be-logged");
+      expect(result.argv).toContain("process.env.MAINTENANCE_PASSWORD");
+      expect(result.argv).not.toContain("pw-not-to-be-logged");
     }
   });
 });

@@ -162,9 +162,11 @@ describePlans("offline terraform plan", () => {
         expect(service).toMatchObject({ name: `${name}-node-${n}`, desired_count: 1, deployment_minimum_healthy_percent: 0, deployment_maximum_percent: 100, wait_for_steady_state: true });
       }
       const counts = resourceCountsByType(results.get(name)!.plan);
+      // CE 6.1 (prod): per node MongoDB, RabbitMQ and files-data, and the certificates; CE 5.0 (haex): per node MongoDB and RabbitMQ.
+      const accessPoints = name === "ce-prod" ? 16 : 10;
       expect({ name, counts }).toMatchObject({
         name,
-        counts: { aws_ecs_service: 3, aws_ecs_task_definition: 3, aws_service_discovery_service: 3, aws_service_discovery_private_dns_namespace: 1, aws_efs_access_point: 10, aws_efs_mount_target: 3 },
+        counts: { aws_ecs_service: 3, aws_ecs_task_definition: 3, aws_service_discovery_service: 3, aws_service_discovery_private_dns_namespace: 1, aws_efs_access_point: accessPoints, aws_efs_mount_target: 3 },
       });
     }
   });

@@ -78,8 +78,10 @@ export function variations(): Record<string, EnvironmentInput> {
       ingress: { mode: "existing-target-group", targetGroupArn: TARGET_GROUP_ARN, sourceCidrs: ["172.16.1.0/24"] },
       images: { pullThroughCache: { credentialsSecretArn: secretArn("ecr-pullthroughcache/docker-hub") } },
     }),
-    "ha-existing-vpc": haEnvironment({
+    // CE 5.0's HA path keeps working: planned beside prod's 6.1 cluster.
+    "ha-existing-vpc-ce-5.0": haEnvironment({
       name: "haex",
+      release: "5.0",
       network: { ...EXISTING_NETWORK, privateSubnetIds: [...EXISTING_NETWORK.privateSubnetIds, "subnet-0a1b2c3d4e5f60733"] },
     }),
   };
@@ -89,7 +91,6 @@ export function variations(): Record<string, EnvironmentInput> {
 export function haEnvironment(overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
   return baseEnvironment({
     name: "ha",
-    release: "5.0",
     variant: "ha",
     availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
     size: { preset: "large" },

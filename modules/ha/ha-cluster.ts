@@ -70,6 +70,11 @@ export function replicaSetInitScript(): string {
   return shippedScript(__dirname, "replica-set-init.sh");
 }
 
+/** The RabbitMQ cluster-membership functions every node's RabbitMQ entrypoint starts with. */
+export function rabbitmqClusterScript(): string {
+  return shippedScript(__dirname, "rabbitmq-cluster.sh");
+}
+
 /** Props of {@link HaCluster}. */
 export interface HaClusterProps extends WorkloadProps {
   /** Cloud Map private DNS namespace, e.g. `prod.cloudexchange.internal`. */
@@ -102,6 +107,7 @@ export class HaCluster extends Construct {
       description: `Stable DNS names of the ${props.prefix} Cloud Exchange nodes`,
     });
     const script = replicaSetInitScript();
+    const clusterScript = rabbitmqClusterScript();
     const services: CloudExchangeService[] = [];
     const taskDefinitions: CloudExchangeTaskDefinition[] = [];
     for (let n = 1; n <= NODE_COUNT; n++) {
@@ -124,6 +130,7 @@ export class HaCluster extends Construct {
         sharedPath: HA_SHARED_PATH,
         rabbitmqClusterPorts: RABBITMQ_CLUSTER_PORTS,
         replicaSetInitScript: script,
+        rabbitmqClusterScript: clusterScript,
       };
       const previous = services[services.length - 1];
       const { taskDefinition, service } = addWorkloadNode(node, props, {

@@ -52,7 +52,18 @@ export interface AlarmsProps extends AwsLocation {
    * below which the alarm fires (a task start renews them then). Default: none.
    */
   readonly certificates?: { readonly logGroupName: string; readonly renewBeforeDays: number };
+  /**
+   * HA: the container log group where each node's RabbitMQ reports its cluster
+   * membership (modules/ha/scripts/rabbitmq-cluster.sh). Default: none.
+   */
+  readonly rabbitmqMembership?: { readonly logGroupName: string };
 }
+
+/** The membership reports of the HA nodes' RabbitMQ, and those of a node running outside its cluster. */
+export const MEMBERSHIP_FILTERS = {
+  report: '{ $.event = "ce-rabbitmq-membership" }',
+  outside: '{ ($.event = "ce-rabbitmq-membership") && ($.outside = 1) }',
+} as const;
 
 /** The JSON log lines the certificate reports write (modules/workload/scripts/certificate-report.sh). */
 export const CERTIFICATE_REPORT_FILTER = '{ $.event = "ce-certificate" }';
@@ -209,6 +220,47 @@ export class Alarms extends Construct {
         threshold: props.certificates.renewBeforeDays,
         comparisonOperator: "LessThanThreshold",
         treatMissingData: "missing",
+      });
+    }
+
+    if (props.rabbitmqMembership) {
+      const namespace = "CloudExchange";
+      const outside = `${props.prefix}-rabbitmq-node-outside-cluster`;
+      const below = `${props.prefix}-rabbitmq-queues-below-members`;
+      new CloudwatchLogMetricFilter(this, "rabbitmq-outside-cluster-filter", {
+        name: outside,
+        logGroupName: props.rabbitmqMembership.logGroupName,
+        pattern: MEMBERSHIP_FILTERS.outside,
+        metricTransformation: { name: outside, namespace, value: "1", defaultValue: "0" },
+      });
+      new CloudwatchLogMetricFilter(this, "rabbitmq-queues-below-members-filter", {
+        name: below,
+        logGroupName: props.rabbitmqMembership.logGroupName,
+        pattern: MEMBERSHIP_FILTERS.report,
+        metricTransformation: { name: below, namespace, value: "$.queuesBelowMembers" },
+      });
+      alarm("rabbitmq-node-outside-cluster", {
+        alarmDescription: "A node's RabbitMQ runs a cluster of its own while the other nodes run theirs (a split); docs/runbooks.md",
+        namespace,
+        metricName: outside,
+        statistic: "Sum",
+        period: 60,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      });
+      alarm("rabbitmq-queues-below-members", {
+        alarmDescription: "A Cloud Exchange quorum queue has fewer members than nodes for 15 minutes: losing another node would stop it",
+        namespace,
+        metricName: below,
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 3,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
       });
     }
 

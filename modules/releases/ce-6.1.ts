@@ -115,6 +115,9 @@ export function ce6RabbitmqConfig(memoryMiB: number, cluster?: { readonly nodeNa
   ];
   if (cluster) {
     lines.push(
+      // Peer discovery joins a blank node at boot; the entrypoint starts one only once a member answers.
+      "cluster_formation.peer_discovery_backend = classic_config",
+      ...cluster.nodeNames.map((node, i) => `cluster_formation.classic_config.nodes.${i + 1} = ${node}`),
       "quorum_queue.continuous_membership_reconciliation.enabled = true",
       `quorum_queue.continuous_membership_reconciliation.target_group_size = ${cluster.nodeNames.length}`,
       "quorum_queue.continuous_membership_reconciliation.auto_remove = false",

@@ -310,6 +310,7 @@ export class CloudExchangeStack extends ReadableStack {
           ? { targetGroupArnSuffix: loadBalancer.targetGroup.arnSuffix, loadBalancerArnSuffix: loadBalancer.loadBalancer.arnSuffix }
           : undefined,
         replicaSet: ha ? { logGroupName: logs.containers.name } : undefined,
+        rabbitmqMembership: ha ? { logGroupName: logs.containers.name } : undefined,
         certificates: release.tls ? { logGroupName: logs.containers.name, renewBeforeDays: env.internalTls.renewBeforeDays } : undefined,
       });
     }

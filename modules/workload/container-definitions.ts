@@ -61,7 +61,12 @@ export interface HaNodeSpec {
   readonly rabbitmqClusterPorts: readonly number[];
   /** The replica-set-init script. */
   readonly replicaSetInitScript: string;
+  /** The RabbitMQ cluster-membership functions the node's RabbitMQ entrypoint starts with. */
+  readonly rabbitmqClusterScript: string;
 }
+
+/** Where an HA node's RabbitMQ reports its cluster membership for its health check. */
+export const CLUSTER_STATUS_FILE = "/tmp/ce-cluster-status";
 
 /** The operator's settings passed to core. */
 export interface ApplicationSettings {
@@ -127,6 +132,11 @@ export function rabbitmqEntrypointScript(): string {
   return `${script("certificate-report.sh")}\n${script("rabbitmq-entrypoint.sh")}`;
 }
 
+/** The Erlang distribution over TLS with the inter-node options init writes (CE 6.x HA). */
+export function interNodeTlsArgs(): string {
+  return `-proto_dist inet_tls -ssl_dist_optfile ${RABBITMQ_CONF_DIR}/inter_node_tls.options`;
+}
+
 /** Where the init container mounts what it writes. */
 export const INIT_PATHS = {
   mongoInit: "/docker-entrypoint-initdb.d",
@@ -148,6 +158,8 @@ const HEALTH_TIMING = { interval: 10, timeout: 10, retries: 10, startPeriod: 60 
 export const HEALTH_CHECKS = {
   mongodb: `"$(command -v mongosh || command -v mongo)" --quiet --eval 'quit(db.adminCommand({ ping: 1 }).ok ? 0 : 2)' || exit 1`,
   rabbitmq: "rabbitmq-diagnostics -q ping",
+  /** An HA node is also unhealthy while it runs outside its cluster (rabbitmq-cluster.sh). */
+  rabbitmqHa: `rabbitmq-diagnostics -q ping && [ "$(cat ${CLUSTER_STATUS_FILE} 2>/dev/null)" != outside ]`,
   ui: {
     HTTP: `curl -f http://localhost:${PORTS.ui} || exit 1`,
     HTTPS: `curl -kfsS -o /dev/null https://localhost:${PORTS.ui}/ || exit 1`,
@@ -357,7 +369,7 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
     cpu: shares.cpu.rabbitmq,
     ...limit(shares.memory.rabbitmq),
     entryPoint: ["/bin/bash", "-c"],
-    command: [rabbitmqEntrypointScript()],
+    command: [node ? `${node.rabbitmqClusterScript}\n${rabbitmqEntrypointScript()}` : rabbitmqEntrypointScript()],
     portMappings: rabbitmqPorts,
     environment: env({
       RABBITMQ_NODENAME: rabbitmqNodeName,
@@ -367,6 +379,18 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
       RABBITMQ_DEFAULT_USER: "user",
       RABBITMQ_RAM_RESOURCES: shares.hardLimits ? shares.memory.rabbitmq : undefined,
       ...release.rabbitmq.environment,
+      ...(node && release.rabbitmq.interNodeTls
+        ? { RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: interNodeTlsArgs(), RABBITMQ_CTL_ERL_ARGS: interNodeTlsArgs() }
+        : {}),
+      ...(node
+        ? {
+            CE_RABBITMQ_PEERS: node.nodeHostnames.map((h) => `rabbit@${h}`).join(","),
+            CE_RABBITMQ_SEED: `rabbit@${node.seedHostname}`,
+            CE_SHARED_DIR: node.sharedPath,
+            CE_QUORUM_QUEUES: release.rabbitmq.queues.kind === "quorum" ? release.rabbitmq.queues.queues.join(",") : undefined,
+            CE_CLUSTER_STATUS_FILE: CLUSTER_STATUS_FILE,
+          }
+        : {}),
       CE_MIRROR_QUEUES: node && release.rabbitmq.queues.kind === "classic-mirrored" ? "true" : undefined,
       CE_CERTIFICATE_FILE: tls ? `${RABBITMQ_CONF_DIR}/rabbitmq_cert.crt` : undefined,
     }),
@@ -374,9 +398,13 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
       { name: "RABBITMQ_DEFAULT_PASS", valueFrom: spec.secrets.maintenancePassword },
       { name: "RABBITMQ_COOKIE", valueFrom: spec.secrets.rabbitmqCookie },
     ],
-    mountPoints: [mount("rabbitmq-config", RABBITMQ_CONF_DIR, true), mount("rabbitmq-data", "/var/lib/rabbitmq/mnesia/")],
+    mountPoints: [
+      mount("rabbitmq-config", RABBITMQ_CONF_DIR, true),
+      mount("rabbitmq-data", "/var/lib/rabbitmq/mnesia/"),
+      ...(node ? [mount("ha-shared", node.sharedPath)] : []),
+    ],
     dependsOn: [{ containerName: "init", condition: "SUCCESS" }],
-    healthCheck: health(HEALTH_CHECKS.rabbitmq),
+    healthCheck: health(node ? HEALTH_CHECKS.rabbitmqHa : HEALTH_CHECKS.rabbitmq),
     logConfiguration: log,
     readonlyRootFilesystem: false,
     stopTimeout: 120,

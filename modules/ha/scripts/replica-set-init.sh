@@ -15,7 +15,8 @@
 # optional CE_POLL_SECONDS (default 15) and CE_MAX_ROUNDS (default: no limit;
 # the script exits 3 after that many rounds without becoming a member).
 set -uo pipefail
-shell="${CE_MONGO_SHELL:-$(command -v mongosh || command -v mongo)}"
+# mongosh reads the password from the environment inside JavaScript: it is never on a command line.
+shell="${CE_MONGO_SHELL:-$(command -v mongosh)}"
 poll="${CE_POLL_SECONDS:-15}"
 max_rounds="${CE_MAX_ROUNDS:-0}"
 round=0
@@ -28,8 +29,9 @@ log() { echo "replica-set-init [$CE_NODE_HOST]: $*"; }
 
 # Runs JavaScript on a host as root; prints its last output line (nothing if unreachable).
 on_host() {
-  timeout 30 "$shell" --quiet --host "$1" --port "$port" -u root -p "$MAINTENANCE_PASSWORD" \
-    --authenticationDatabase admin --eval "$2" 2>/dev/null | tail -n 1
+  timeout 30 "$shell" --quiet --host "$1" --port "$port" --eval "
+    if (!db.getSiblingDB('admin').auth('root', process.env.MAINTENANCE_PASSWORD)) { print('ERROR authentication failed'); quit(2); }
+    $2" 2>/dev/null | tail -n 1
 }
 
 # MEMBER <primary or -> | UNINITIALIZED | ERROR <reason>; empty when unreachable.

@@ -1,9 +1,13 @@
 # RabbitMQ entrypoint (bash): installs the Erlang cookie from the secret the
-# container receives, applies the HA queue-mirroring policy once the node is
-# up (CE 5.0, when asked), reports the days left on the certificate it serves
-# every six hours (releases with TLS inside the task), then hands over to the
-# image's own entrypoint.
+# container receives; on an HA node, waits until it may start and watches
+# its cluster membership (rabbitmq-cluster.sh, sourced before this script);
+# applies the HA queue-mirroring policy once the node is up (CE 5.0);
+# reports the days left on the certificate it serves every six hours
+# (releases with TLS inside the task); then replaces itself with the server
+# (CE_RABBITMQ_SERVER, default the image's entrypoint), so the server gets
+# ECS's stop signal and nothing here runs on the way down.
 set -euo pipefail
+server="${CE_RABBITMQ_SERVER:-docker-entrypoint.sh rabbitmq-server}"
 cookie_file="${HOME:-/var/lib/rabbitmq}/.erlang.cookie"
 printf '%s' "$RABBITMQ_COOKIE" > "$cookie_file"
 chmod 600 "$cookie_file"
@@ -12,6 +16,10 @@ chmod 600 "$cookie_file"
 # resolve it through Cloud Map).
 if [ -n "${CE_RABBITMQ_HOSTNAME:-}" ]; then
   printf '{host, {127,0,0,1}, ["%s"]}.\n{lookup, [file, native]}.\n' "$CE_RABBITMQ_HOSTNAME" > "${ERL_INETRC:-$HOME/.inetrc}"
+fi
+if [ -n "${CE_RABBITMQ_PEERS:-}" ]; then
+  ce_cluster_gate
+  ce_cluster_watch "$$" &
 fi
 if [ "${CE_MIRROR_QUEUES:-false}" = "true" ]; then
   (
@@ -30,4 +38,5 @@ if [ -n "${CE_CERTIFICATE_FILE:-}" ]; then
     done
   ) &
 fi
-exec docker-entrypoint.sh rabbitmq-server
+# shellcheck disable=SC2086 # the server command is words
+exec $server
