@@ -16,7 +16,9 @@ export default defineEnvironment({
     enabled: true,
     image: { repository: "123456789012.dkr.ecr.us-east-1.amazonaws.com/prisma/fargate-updater", tag: "2026.11.1" },
     pccSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:PCCAccessSecret-Xy12Ab",
-    clusters: ["ce-staging", "ce-prod"],
+    // The application clusters of staging; never ce-staging (Terraform owns CE's task definition) or another environment's.
+    clusters: ["apps-staging"],
+    passRoles: ["apps-staging-*"],
     run: { mode: "scheduled", scheduleExpression: "cron(0 3 * * ? *)", timezone: "Europe/Berlin" },
   },
   tags: { ...shared.tags, Stage: "staging" },

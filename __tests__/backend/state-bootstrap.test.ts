@@ -1,7 +1,8 @@
 /** The ce-state-bootstrap stack creates hardened, protected state buckets. */
 import { stateBuckets } from "../../main";
 import { ConfigError, parseEnvironments } from "../../modules/config";
-import { baseEnvironment } from "../support/fixtures";
+import { ACCOUNT, baseEnvironment } from "../support/fixtures";
+import { evaluate, statementsOf } from "../support/iam-simulator";
 import { policyOf, ref, resourcesOf, synthApp } from "../support/synth";
 
 describe("state bootstrap stack", () => {
@@ -54,6 +55,57 @@ describe("state bootstrap stack", () => {
       Action: "s3:*",
       Resource: [bucketRef("arn"), `${bucketRef("arn")}/*`],
       Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+  });
+
+  describe("bucket policy, evaluated", () => {
+    const two = synthApp([
+      baseEnvironment({ state: { bucket: prefix, region: "eu-west-1", writers: [`arn:aws:iam::${ACCOUNT}:role/deploy-test`] } }),
+      baseEnvironment({ name: "other", state: { bucket: prefix, region: "eu-west-1", writers: ["arn:aws:iam::111111111111:role/deploy-other"] } }),
+    ])["ce-state-bootstrap"];
+    const statements = statementsOf(resourcesOf(two, "aws_s3_bucket_policy").find(([name]) => name.startsWith(`${prefix}_bucket_`))![1].policy);
+    const bucketArn = bucketRef("arn");
+    const keyArn = ref("aws_kms_key", `${prefix}_encryption-key_key`, "arn");
+    const aliasArn = `arn:aws:kms:eu-west-1:${ACCOUNT}:alias/ce-tfstate-${prefix}`;
+    const put = (principal: string, key: string, headers: Record<string, string>) =>
+      evaluate(statements, { principal, action: "s3:PutObject", resource: `${bucketArn}/${key}`, context: { "aws:SecureTransport": "true", ...headers } });
+    const admin = `arn:aws:iam::${ACCOUNT}:role/admin`;
+
+    it("denies a state object written with SSE-S3 (AES256) or without an encryption header", () => {
+      expect(put(admin, "cloud-exchange/test/terraform.tfstate", { "s3:x-amz-server-side-encryption": "AES256" })).toBe("explicitly denied");
+      expect(put(admin, "cloud-exchange/test/terraform.tfstate", {})).toBe("explicitly denied");
+    });
+
+    it("denies SSE-KMS under any key but the state key, and lets the key ARN and the alias ARN the backends name through", () => {
+      const other = "arn:aws:kms:eu-west-1:210987654321:key/00000000-0000-0000-0000-000000000000";
+      const kms = (key: string) => ({ "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": key });
+      expect(put(admin, "cloud-exchange/test/terraform.tfstate", kms(other))).toBe("explicitly denied");
+      expect(put(admin, "cloud-exchange/test/terraform.tfstate", { "s3:x-amz-server-side-encryption": "aws:kms" })).toBe("explicitly denied");
+      // Same-account callers are then allowed by their IAM policies: the bucket policy neither denies nor needs to allow.
+      expect(put(admin, "cloud-exchange/test/terraform.tfstate", kms(aliasArn))).not.toBe("explicitly denied");
+      expect(put(admin, "cloud-exchange/test/terraform.tfstate", kms(keyArn))).not.toBe("explicitly denied");
+    });
+
+    it("confines each environment's writers to its own prefix, reads included (another environment's state holds its secrets)", () => {
+      const kms = { "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": aliasArn };
+      const testRole = `arn:aws:iam::${ACCOUNT}:role/deploy-test`;
+      const otherRole = "arn:aws:iam::111111111111:role/deploy-other";
+      const get = (principal: string, key: string) => evaluate(statements, { principal, action: "s3:GetObject", resource: `${bucketArn}/${key}` });
+      expect(put(testRole, "cloud-exchange/test/terraform.tfstate", kms)).toBe("allowed");
+      expect(put(testRole, "cloud-exchange/other/terraform.tfstate", kms)).toBe("explicitly denied");
+      expect(get(testRole, "cloud-exchange/other/terraform.tfstate")).toBe("explicitly denied");
+      expect(get(otherRole, "cloud-exchange/other/terraform.tfstate")).toBe("allowed");
+      expect(get(otherRole, "cloud-exchange/test/terraform.tfstate")).toBe("explicitly denied");
+      expect(get(otherRole, "cloud-exchange/otherwise/terraform.tfstate")).toBe("explicitly denied");
+      expect(get(admin, "cloud-exchange/test/terraform.tfstate")).toBe("implicitly denied");
+    });
+
+    it("lets the writers of another account use the state key only through S3", () => {
+      const key = statementsOf(resourcesOf(two, "aws_kms_key")[0][1].policy);
+      const request = (context: Record<string, string>) =>
+        evaluate(key, { principal: "arn:aws:iam::111111111111:role/deploy-other", action: "kms:GenerateDataKey", resource: "*", context });
+      expect(request({ "kms:ViaService": "s3.eu-west-1.amazonaws.com" })).toBe("allowed");
+      expect(request({})).toBe("implicitly denied");
     });
   });
 

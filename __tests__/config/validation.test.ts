@@ -214,7 +214,7 @@ describe("environment validation", () => {
 describe("defender validation", () => {
   const defender = (settings: Record<string, unknown>) => ({
     ...baseEnvironment(),
-    defender: { enabled: true, image: { repository: "example/fargate-updater", tag: "1" }, pccSecretArn: secretArn("pcc"), ...settings },
+    defender: { enabled: true, image: { repository: "example/fargate-updater", tag: "1" }, pccSecretArn: secretArn("pcc"), passRoles: ["apps-*"], ...settings },
   });
 
   it.each<[string, Record<string, unknown>, string, RegExp]>([
@@ -233,15 +233,5 @@ describe("defender validation", () => {
     const match = problems.find((p) => p.path === path);
     if (!match) throw new Error(`no problem at ${path}; got ${JSON.stringify(problems)}`);
     expect(match.message).toMatch(message);
-  });
-
-  it("rejects two updaters in one account and region", () => {
-    const updater = { enabled: true, image: { repository: "example/fargate-updater", tag: "1" }, pccSecretArn: secretArn("pcc") };
-    expect(() =>
-      parseEnvironments([
-        { source: "environments/a.ts", input: { ...baseEnvironment({ name: "a" }), defender: updater } },
-        { source: "environments/b.ts", input: { ...baseEnvironment({ name: "b" }), defender: updater } },
-      ]),
-    ).toThrow(/environments\/b.ts .*\n {2}- defender: enables the Fargate Defender updater in the same account and region as environment a/);
   });
 });

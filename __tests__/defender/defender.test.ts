@@ -3,8 +3,10 @@
  * task definition, log group, schedule, run modes and the single-account /
  * organization switch, with its member-role stacks.
  */
-import { EnvironmentInput } from "../../modules/config";
+import { environmentSources } from "../../environments";
+import { EnvironmentInput, environmentWarnings, parseEnvironments, problemsOf } from "../../modules/config";
 import { ACCOUNT, baseEnvironment, REGION, secretArn } from "../support/fixtures";
+import { evaluate, statementsOf } from "../support/iam-simulator";
 import { containersOf, policyOf, ref, resourceNamed, resourcesOf, synthApp, synthEnvironment } from "../support/synth";
 
 const PCC = secretArn("PCCAccessSecret");
@@ -12,13 +14,16 @@ const IMAGE = { repository: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/prisma/f
 const MEMBERS = ["111111111111", "222222222222"];
 
 function withDefender(defender: Record<string, unknown>, name = "test"): EnvironmentInput {
-  return baseEnvironment({ name, defender: { enabled: true, image: IMAGE, pccSecretArn: PCC, ...defender } as EnvironmentInput["defender"] });
+  return baseEnvironment({
+    name,
+    defender: { enabled: true, image: IMAGE, pccSecretArn: PCC, passRoles: ["apps-*"], ...defender } as EnvironmentInput["defender"],
+  });
 }
 const envOf = (task: any) => Object.fromEntries(containersOf(task)[0].environment.map((e: any) => [e.name, e.value]));
 const master = (attr: string) => ref("aws_iam_role", "defender_master-role", attr);
 
 describe("Fargate Defender updater, single-account, scheduled", () => {
-  const stack = synthEnvironment(withDefender({ run: { mode: "scheduled", scheduleExpression: "rate(12 hours)" }, clusters: ["ce-test"] }));
+  const stack = synthEnvironment(withDefender({ run: { mode: "scheduled", scheduleExpression: "rate(12 hours)" }, clusters: ["apps"] }));
   const task = resourceNamed(stack, "aws_ecs_task_definition", "defender_task-definition");
 
   it("is off by default", () => {
@@ -26,12 +31,16 @@ describe("Fargate Defender updater, single-account, scheduled", () => {
     expect(Object.keys(plain.resource ?? {}).flatMap((t) => Object.keys(plain.resource![t])).filter((n) => n.startsWith("defender"))).toEqual([]);
   });
 
-  it("logs to /ecs/fargate-updater for 7 days, KMS-encrypted", () => {
+  it("logs to its environment's own log group, KMS-encrypted, kept as long as the environment's logs", () => {
     expect(resourceNamed(stack, "aws_cloudwatch_log_group", "defender_log-group")).toMatchObject({
-      name: "/ecs/fargate-updater",
-      retention_in_days: 7,
+      name: "/ecs/ce-test/fargate-updater",
+      retention_in_days: 365,
       kms_key_id: ref("aws_kms_key", "encryption-key_key", "arn"),
     });
+    const longer = synthEnvironment({ ...withDefender({ logRetentionDays: 3653 }), logs: { retentionDays: 731 } });
+    expect(resourceNamed(longer, "aws_cloudwatch_log_group", "defender_log-group").retention_in_days).toBe(3653);
+    const following = synthEnvironment({ ...withDefender({}), logs: { retentionDays: 731 } });
+    expect(resourceNamed(following, "aws_cloudwatch_log_group", "defender_log-group").retention_in_days).toBe(731);
   });
 
   it("runs the environment's image with the document's variables and only the secret's name", () => {
@@ -43,12 +52,12 @@ describe("Fargate Defender updater, single-account, scheduled", () => {
       PCC_SECRET: "PCCAccessSecret",
       REGIONS: REGION,
       ACCOUNTS: ACCOUNT,
-      CLUSTERS: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/ce-test`,
+      CLUSTERS: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/apps`,
       UPGRADE: "true",
       DEPLOYMENT_MODE: "SINGLE",
       FS_MONITOR: "false",
       FIPS_ENABLED: "false",
-      ROLE_NAME: "FargateDeployMember",
+      ROLE_NAME: "ce-test-fargate-member",
       REGISTRY_TYPE: "aws",
       AWS_DEFAULT_REGION: REGION,
     });
@@ -67,18 +76,15 @@ describe("Fargate Defender updater, single-account, scheduled", () => {
       ["PullTheUpdaterImage", ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/prisma/fargate-updater`],
       ["WriteUpdaterLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], `${ref("aws_cloudwatch_log_group", "defender_log-group", "arn")}:log-stream:*`],
       ["ReadPrismaCloudCredentials", "secretsmanager:GetSecretValue", PCC],
-      ["AssumeMemberRoles", "sts:AssumeRole", [`arn:aws:iam::${ACCOUNT}:role/FargateDeployMember`]],
+      ["AssumeMemberRoles", "sts:AssumeRole", [`arn:aws:iam::${ACCOUNT}:role/ce-test-fargate-member`]],
     ]);
+    expect(resourceNamed(stack, "aws_iam_role", "defender_master-role").name).toBe("ce-test-fargate-master");
   });
 
-  it("creates this account's member role, assumable by the master role only, limited to ECS services", () => {
+  it("creates this account's member role, assumable by the master role only", () => {
     const role = resourceNamed(stack, "aws_iam_role", "defender_member-role_role");
-    expect(role.name).toBe("FargateDeployMember");
+    expect(role.name).toBe("ce-test-fargate-member");
     expect(policyOf(role.assume_role_policy).Statement).toEqual([{ Effect: "Allow", Principal: { AWS: master("arn") }, Action: "sts:AssumeRole" }]);
-    const statements = policyOf(resourceNamed(stack, "aws_iam_role_policy", "defender_member-role_policy").policy).Statement;
-    expect(statements.map((s) => s.Sid)).toEqual(["ReadFargateServices", "PointServicesAtProtectedRevisions", "KeepTheTasksRoles"]);
-    expect(statements[1]).toMatchObject({ Action: "ecs:UpdateService", Resource: `arn:aws:ecs:*:${ACCOUNT}:service/*/*` });
-    expect(statements[2]).toMatchObject({ Action: "iam:PassRole", Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } });
   });
 
   it("runs on a schedule whose role may run only this task in this cluster", () => {
@@ -113,6 +119,30 @@ describe("Fargate Defender updater, single-account, scheduled", () => {
     const rules = resourcesOf(stack, "aws_vpc_security_group_egress_rule").filter(([n]) => n.startsWith("defender"));
     expect(rules.map(([, r]) => [r.from_port, r.to_port, r.cidr_ipv4])).toEqual([[443, 443, "0.0.0.0/0"]]);
   });
+
+  it("reaches a self-hosted console on its port (defender.consolePort)", () => {
+    const selfHosted = synthEnvironment(withDefender({ consolePort: 8083 }));
+    const rules = resourcesOf(selfHosted, "aws_vpc_security_group_egress_rule").filter(([n]) => n.startsWith("defender"));
+    expect(rules.map(([, r]) => [r.from_port, r.to_port, r.cidr_ipv4])).toEqual([
+      [8083, 8083, "0.0.0.0/0"],
+      [443, 443, "0.0.0.0/0"],
+    ]);
+  });
+
+  it("passes PCC_SAN, CREDENTIAL_ID and WAAS_PORT when they are set, and decrypts a customer-managed secret key through Secrets Manager only", () => {
+    const key = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`;
+    const full = synthEnvironment(withDefender({ pccSan: "console.example.com", credentialId: "aws-ecr-apps", waasPort: 8443, pccSecretKmsKeyArn: key }));
+    expect(envOf(resourceNamed(full, "aws_ecs_task_definition", "defender_task-definition"))).toMatchObject({
+      PCC_SAN: "console.example.com",
+      CREDENTIAL_ID: "aws-ecr-apps",
+      WAAS_PORT: "8443",
+    });
+    const statements = statementsOf(resourceNamed(full, "aws_iam_role_policy", "defender_master-role-policy").policy);
+    const decrypt = (context: Record<string, string>) => evaluate(statements, { action: "kms:Decrypt", resource: key, context });
+    expect(decrypt({ "kms:ViaService": `secretsmanager.${REGION}.amazonaws.com` })).toBe("allowed");
+    expect(decrypt({})).toBe("implicitly denied");
+    expect(envOf(task)).not.toHaveProperty("PCC_SAN");
+  });
 });
 
 describe("Fargate Defender updater, run once", () => {
@@ -134,7 +164,7 @@ describe("Fargate Defender updater, organization mode", () => {
 
   it("lists the organization and assumes the member role in each listed account", () => {
     const statements = policyOf(resourceNamed(stack, "aws_iam_role_policy", "defender_master-role-policy").policy).Statement;
-    expect(statements.find((s) => s.Sid === "AssumeMemberRoles")!.Resource).toEqual(MEMBERS.map((a) => `arn:aws:iam::${a}:role/FargateDeployMember`));
+    expect(statements.find((s) => s.Sid === "AssumeMemberRoles")!.Resource).toEqual(MEMBERS.map((a) => `arn:aws:iam::${a}:role/ce-org-fargate-member`));
     expect(statements.find((s) => s.Sid === "ReadTheOrganization")!.Action).toEqual(["organizations:DescribeOrganization", "organizations:ListAccounts", "organizations:ListAccountsForParent"]);
     expect(envOf(resourceNamed(stack, "aws_ecs_task_definition", "defender_task-definition"))).toMatchObject({
       DEPLOYMENT_MODE: "ORG",
@@ -150,8 +180,99 @@ describe("Fargate Defender updater, organization mode", () => {
       expect(member.provider?.aws).toEqual([expect.objectContaining({ allowed_account_ids: [account] })]);
       expect(member.terraform?.backend.s3).toMatchObject({ key: `cloud-exchange/org/defender-member-${account}/terraform.tfstate`, encrypt: true, use_lockfile: true });
       const role = resourceNamed(member, "aws_iam_role", "member-role_role");
-      expect(policyOf(role.assume_role_policy).Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${ACCOUNT}:role/FargateDeployMaster` });
-      expect(policyOf(resourceNamed(member, "aws_iam_role_policy", "member-role_policy").policy).Statement[1].Resource).toBe(`arn:aws:ecs:*:${account}:service/*/*`);
+      expect(policyOf(role.assume_role_policy).Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${ACCOUNT}:role/ce-org-fargate-master` });
+      // No clusters listed: every cluster of the listed regions, and only those regions.
+      expect(policyOf(resourceNamed(member, "aws_iam_role_policy", "member-role_policy").policy).Statement[1].Resource).toEqual([
+        `arn:aws:ecs:eu-west-1:${account}:service/*/*`,
+        `arn:aws:ecs:us-east-1:${account}:service/*/*`,
+      ]);
     }
+  });
+});
+
+describe("what the shipped staging updater may do (its member role, evaluated)", () => {
+  const staging = synthApp(environmentSources().map((source) => source.input as EnvironmentInput))["ce-staging"];
+  const statements = statementsOf(resourceNamed(staging, "aws_iam_role_policy", "defender_member-role_policy").policy);
+  const account = "123456789012";
+  const service = (cluster: string, name: string, region = "us-east-1") => `arn:aws:ecs:${region}:${account}:service/${cluster}/${name}`;
+  const update = (resource: string) => evaluate(statements, { action: "ecs:UpdateService", resource });
+  const pass = (role: string) =>
+    evaluate(statements, { action: "iam:PassRole", resource: `arn:aws:iam::${account}:role/${role}`, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
+
+  it("updates the services of its listed application cluster", () => {
+    expect(update(service("apps-staging", "checkout"))).toBe("allowed");
+  });
+
+  it("cannot update production's Cloud Exchange, or any other cluster", () => {
+    expect(update(service("ce-prod", "ce-prod-node-1"))).toBe("implicitly denied");
+    expect(update(service("apps-prod", "checkout"))).toBe("implicitly denied");
+  });
+
+  it("cannot update its own environment's Cloud Exchange service, which Terraform owns (no fight over the task definition)", () => {
+    expect(update(service("ce-staging", "ce-staging"))).toBe("explicitly denied");
+  });
+
+  it("cannot act in another region", () => {
+    expect(update(service("apps-staging", "checkout", "eu-west-1"))).toBe("implicitly denied");
+    const register = (region: string) => evaluate(statements, { action: "ecs:RegisterTaskDefinition", resource: "*", context: { "aws:RequestedRegion": region } });
+    expect(register("us-east-1")).toBe("allowed");
+    expect(register("eu-west-1")).toBe("implicitly denied");
+  });
+
+  it("passes only the protected services' roles, never Cloud Exchange's or an administrator's", () => {
+    expect(pass("apps-staging-checkout-task")).toBe("allowed");
+    expect(pass("ce-staging-task")).toBe("explicitly denied");
+    expect(pass("ce-staging-task-execution")).toBe("explicitly denied");
+    expect(pass("OrganizationAccountAccessRole")).toBe("implicitly denied");
+  });
+
+  it("still cannot pass Cloud Exchange's roles when a pattern would match them", () => {
+    const broad = synthEnvironment(withDefender({ passRoles: ["ce-*"], clusters: ["apps"] }, "broad"));
+    const broadStatements = statementsOf(resourceNamed(broad, "aws_iam_role_policy", "defender_member-role_policy").policy);
+    const passBroad = (role: string) =>
+      evaluate(broadStatements, { action: "iam:PassRole", resource: `arn:aws:iam::${ACCOUNT}:role/${role}`, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
+    expect(passBroad("ce-other-task")).toBe("allowed");
+    expect(passBroad("ce-broad-task")).toBe("explicitly denied");
+    expect(passBroad("ce-broad-task-execution")).toBe("explicitly denied");
+  });
+});
+
+describe("defender validation of scope", () => {
+  const problems = (defender: Record<string, unknown>, extra: Partial<EnvironmentInput> = {}) =>
+    problemsOf({ source: "environments/test.ts", input: { ...withDefender(defender), ...extra } }).problems.map((p) => `${p.path}: ${p.message}`);
+
+  it("requires the roles the updater may pass", () => {
+    expect(problems({ passRoles: [] })).toEqual([expect.stringMatching(/^defender\.passRoles: is required when defender\.enabled is true: name the task and execution roles/)]);
+    expect(problems({ passRoles: ["*"] })).toEqual([expect.stringMatching(/^defender\.passRoles\[0\]: must be an IAM role name or name pattern with \*.*not \* alone/)]);
+  });
+
+  it("refuses the environment's own cluster, naming why", () => {
+    expect(problems({ clusters: ["ce-test"] })).toEqual([expect.stringMatching(/^defender\.clusters\[0\]: is this environment's own cluster: Terraform manages its task definition/)]);
+  });
+
+  it("refuses another environment's cluster unless allowOtherEnvironments, and then warns at every synthesis", () => {
+    expect(problems({ clusters: ["ce-prod"] })).toEqual([
+      "defender.clusters[0]: is the cluster of environment prod: an updater may not change another environment's services unless defender.allowOtherEnvironments is true (got \"ce-prod\")",
+    ]);
+    expect(problems({ clusters: ["ce-prod"], allowOtherEnvironments: true })).toEqual([]);
+    const [env] = parseEnvironments([{ source: "environments/test.ts", input: withDefender({ clusters: ["apps", "ce-prod"], allowOtherEnvironments: true }) }]);
+    expect(environmentWarnings([env], ["environments/test.ts"], "2026-01-01").map((w) => `${w.path}: ${w.message}`)).toEqual([
+      "defender.clusters.1: the updater of test may change the services of environment prod (cluster ce-prod): compromising test's updater reaches prod (defender.allowOtherEnvironments)",
+    ]);
+  });
+
+  it("refuses a log retention shorter than the environment's", () => {
+    expect(problems({ logRetentionDays: 7 })).toEqual(["defender.logRetentionDays: must be at least logs.retentionDays (365); leave it out to use that (got 7)"]);
+  });
+
+  it("gives two environments in one account their own updater, and refuses two that name the same role", () => {
+    const sources = (a: Record<string, unknown>, b: Record<string, unknown>) => [
+      { source: "environments/a.ts", input: withDefender(a, "a") },
+      { source: "environments/b.ts", input: withDefender(b, "b") },
+    ];
+    expect(parseEnvironments(sources({}, {})).map((e) => e.name)).toEqual(["a", "b"]);
+    expect(() => parseEnvironments(sources({ memberRoleName: "FargateDeployMember" }, { memberRoleName: "FargateDeployMember" }))).toThrow(
+      /environments\/b\.ts .*\n {2}- defender\.memberRoleName: names role FargateDeployMember, which environment a already uses in account 210987654321/,
+    );
   });
 });

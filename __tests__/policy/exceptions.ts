@@ -47,12 +47,6 @@ export const EXCEPTIONS: readonly PolicyException[] = [
     reason: "dev keeps container and ECS Exec logs for 30 days (logs.retentionDays); staging and prod keep them a year or more.",
   },
   {
-    control: "CloudWatch.16",
-    stack: "*",
-    resource: "aws_cloudwatch_log_group.defender_log-group",
-    reason: "The Fargate Defender updater's log group keeps 7 days, as its document specifies (defender.logRetentionDays).",
-  },
-  {
     control: "CKV_AWS_355",
     stack: "*",
     resource: "aws_iam_role_policy.*",

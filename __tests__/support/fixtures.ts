@@ -70,6 +70,7 @@ export function variations(): Record<string, EnvironmentInput> {
         deploymentMode: "organization",
         organizationalUnitIds: ["ou-ab12-cdef3456"],
         accounts: ["111111111111", "222222222222"],
+        passRoles: ["apps-*-task", "apps-*-execution"],
         run: { mode: "scheduled", scheduleExpression: "rate(1 day)" },
       },
     }),

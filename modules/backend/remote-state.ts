@@ -1,9 +1,10 @@
 /**
- * Remote state of an environment stack: S3 with encryption and S3-native
- * locking, one key per environment.
+ * Remote state of an environment stack: S3 with SSE-KMS under a named key and
+ * S3-native locking, one key prefix per environment.
  */
 import { S3Backend } from "cdktf";
 import { Construct } from "constructs";
+import { partitionOf } from "../config/patterns";
 
 /** Props of {@link RemoteState}. */
 export interface RemoteStateProps {
@@ -13,8 +14,11 @@ export interface RemoteStateProps {
   readonly bucket: string;
   /** Region of the state bucket. */
   readonly region: string;
-  /** KMS key for the state object. Default: the bucket's default encryption. */
-  readonly kmsKeyArn?: string;
+  /**
+   * KMS key (key ARN or alias ARN) every state and lock object is written with. Required: without it
+   * Terraform sends `AES256` and the object is SSE-S3 whatever the bucket's default says.
+   */
+  readonly kmsKeyArn: string;
   /** State key. Default: `cloud-exchange/<environmentName>/terraform.tfstate`. */
   readonly key?: string;
 }
@@ -22,6 +26,20 @@ export interface RemoteStateProps {
 /** The state key of an environment. */
 export function stateKeyOf(environmentName: string): string {
   return `cloud-exchange/${environmentName}/terraform.tfstate`;
+}
+
+/** Alias of the KMS key the bootstrap stack creates for a state bucket. */
+export function stateKeyAliasName(bucket: string): string {
+  return `alias/ce-tfstate-${bucket}`.slice(0, 256);
+}
+
+/** The KMS key an environment's state is encrypted with: its own, or the alias ARN of the bootstrap stack's key. */
+export function stateKmsKeyOf(env: {
+  readonly accountId: string;
+  readonly state: { readonly bucket: string; readonly region: string; readonly kmsKeyArn?: string };
+}): string {
+  if (env.state.kmsKeyArn) return env.state.kmsKeyArn;
+  return `arn:${partitionOf(env.state.region)}:kms:${env.state.region}:${env.accountId}:${stateKeyAliasName(env.state.bucket)}`;
 }
 
 /**
@@ -43,7 +61,7 @@ export class RemoteState extends Construct {
       key: this.key,
       region: props.region,
       encrypt: true,
-      ...(props.kmsKeyArn ? { kmsKeyId: props.kmsKeyArn } : {}),
+      kmsKeyId: props.kmsKeyArn,
     });
     this.backend.addOverride("use_lockfile", true);
   }

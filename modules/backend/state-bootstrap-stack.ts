@@ -2,6 +2,11 @@
  * The `ce-state-bootstrap` stack: creates the S3 bucket(s) that hold the
  * environments' Terraform state, for teams that have none. It keeps its own
  * state locally (it cannot live in the bucket it creates).
+ *
+ * The state holds generated secrets, so the bucket policy refuses any object
+ * not written with SSE-KMS under the state key (Terraform's S3 backend would
+ * otherwise send `AES256`, which overrides the bucket default), and an
+ * environment's deploy roles (`state.writers`) are confined to its prefix.
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend } from "cdktf";
@@ -9,6 +14,8 @@ import { Construct } from "constructs";
 import { HardenedBucket, serverAccessLogDelivery, ServerAccessLogSource } from "../buckets/hardened-bucket";
 import { partitionOf } from "../config/patterns";
 import { EncryptionKey } from "../encryption/encryption-key";
+import { PolicyStatement } from "../iam/policy";
+import { stateKeyAliasName } from "./remote-state";
 import { ReadableStack } from "../stacks/readable-stack";
 
 /** One state bucket to create. */
@@ -21,6 +28,79 @@ export interface StateBucketSpec {
   readonly accountId: string;
   /** Existing KMS key for the bucket's default encryption. Default: a new key `alias/ce-tfstate-<bucket>`. */
   readonly kmsKeyArn?: string;
+  /** Per environment, the roles that deploy it (`state.writers`); each is confined to `cloud-exchange/<environment>/`. Default: none. */
+  readonly writers?: readonly StateWriters[];
+}
+
+/** The deploy roles of one environment. */
+export interface StateWriters {
+  /** Environment name (its state prefix is `cloud-exchange/<name>/`). */
+  readonly environmentName: string;
+  /** Role ARNs. */
+  readonly roleArns: readonly string[];
+}
+
+/** The key prefix of an environment's state objects. */
+export function statePrefixOf(environmentName: string): string {
+  return `cloud-exchange/${environmentName}/`;
+}
+
+const sidPart = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_m, _dash, c: string) => c.toUpperCase());
+
+/**
+ * Bucket policy statements of a state bucket: every object written with
+ * SSE-KMS under one of `keyIds` (the key ARN, and the alias ARN the backends
+ * name), and each environment's writers confined to their prefix.
+ */
+export function stateBucketStatements(bucketArn: string, keyIds: readonly string[], writers: readonly StateWriters[]): PolicyStatement[] {
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "DenyObjectsNotEncryptedWithKms",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: `${bucketArn}/*`,
+      Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+    },
+    {
+      Sid: "DenyObjectsUnderAnotherKey",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: `${bucketArn}/*`,
+      Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": [...keyIds] } },
+    },
+  ];
+  const objectActions = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"];
+  for (const w of writers) {
+    if (w.roleArns.length === 0) continue;
+    const prefix = `${bucketArn}/${statePrefixOf(w.environmentName)}*`;
+    statements.push(
+      {
+        Sid: `Confine${sidPart(w.environmentName)}WritersToTheirPrefix`,
+        Effect: "Deny",
+        Principal: "*",
+        Action: objectActions,
+        NotResource: prefix,
+        Condition: { ArnEquals: { "aws:PrincipalArn": [...w.roleArns] } },
+      },
+      {
+        Sid: `${sidPart(w.environmentName)}WritersUseTheirPrefix`,
+        Effect: "Allow",
+        Principal: { AWS: [...w.roleArns] },
+        Action: objectActions,
+        Resource: prefix,
+      },
+      {
+        Sid: `${sidPart(w.environmentName)}WritersListTheBucket`,
+        Effect: "Allow",
+        Principal: { AWS: [...w.roleArns] },
+        Action: "s3:ListBucket",
+        Resource: bucketArn,
+      },
+    );
+  }
+  return statements;
 }
 
 /** Props of {@link StateBootstrapStack}. */
@@ -66,17 +146,39 @@ export class StateBootstrapStack extends ReadableStack {
     for (const spec of [...props.buckets].sort((a, b) => a.bucket.localeCompare(b.bucket))) {
       const provider = providers.get(spec.region)!;
       const scopeOfBucket = new Construct(this, spec.bucket);
+      const partition = partitionOf(spec.region);
+      const writers = spec.writers ?? [];
+      const writerArns = [...new Set(writers.flatMap((w) => w.roleArns))].sort();
       let keyArn = spec.kmsKeyArn;
+      const keyIds: string[] = [];
       if (!keyArn) {
+        const alias = stateKeyAliasName(spec.bucket);
         const key = new EncryptionKey(scopeOfBucket, "encryption-key", {
           description: `Terraform state in s3://${spec.bucket}`,
-          alias: `ce-tfstate-${spec.bucket}`.slice(0, 250),
+          alias: alias.slice("alias/".length),
           accountId: spec.accountId,
           region: spec.region,
-          partition: partitionOf(spec.region),
+          partition,
           provider,
+          additionalStatements:
+            writerArns.length > 0
+              ? [
+                  {
+                    // Needed for deploy roles of other accounts (Defender member stacks); same-account roles get it through IAM too.
+                    Sid: "StateWritersUseTheKeyThroughS3",
+                    Effect: "Allow",
+                    Principal: { AWS: writerArns },
+                    Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+                    Resource: "*",
+                    Condition: { StringEquals: { "kms:ViaService": `s3.${spec.region}.amazonaws.com` } },
+                  },
+                ]
+              : [],
         });
         keyArn = key.keyArn;
+        keyIds.push(key.keyArn, `arn:${partition}:kms:${spec.region}:${spec.accountId}:${alias}`);
+      } else {
+        keyIds.push(keyArn);
       }
       // Who read or wrote the state (it holds generated secrets) is kept in a
       // second bucket; S3 server access logs can only go to an SSE-S3 bucket.
@@ -85,7 +187,7 @@ export class StateBootstrapStack extends ReadableStack {
         bucketName: spec.bucket,
         prefix: "state-bucket/",
         accountId: spec.accountId,
-        partition: partitionOf(spec.region),
+        partition,
       };
       const logBucket = new HardenedBucket(scopeOfBucket, "access-log-bucket", {
         bucketName: logBucketName,
@@ -101,6 +203,7 @@ export class StateBootstrapStack extends ReadableStack {
         noncurrentVersionDays: props.noncurrentVersionDays ?? 365,
         accessLogs: { targetBucket: logBucket.bucketName, prefix: logged.prefix },
         provider,
+        policyStatements: (bucketArn) => stateBucketStatements(bucketArn, keyIds, writers),
       });
       buckets.set(spec.bucket, bucket);
     }

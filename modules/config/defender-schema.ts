@@ -7,11 +7,13 @@ import {
   ACCOUNT_ID,
   arnParts,
   ECS_CLUSTER_NAME,
+  ENVIRONMENT_NAME,
   IMAGE_DIGEST,
   IMAGE_REPOSITORY,
   IMAGE_TAG,
   REGION_NAME,
   SCHEDULE_EXPRESSION,
+  KMS_KEY_ARN,
   SECRET_ARN,
 } from "./patterns";
 import { matching, retentionDays } from "./fields";
@@ -57,12 +59,62 @@ export const defenderSchema = z
       .array(matching(ECS_CLUSTER_NAME))
       .max(50)
       .default([])
-      .describe("Names of the ECS clusters to protect (CLUSTERS, as ARNs). Default: all clusters."),
+      .describe(
+        "Names of the ECS clusters to protect (CLUSTERS, as ARNs); the member role may update services in these clusters only. Default: every cluster of the listed accounts and regions. Never this environment's own cluster: Terraform owns its task definition.",
+      ),
+    allowOtherEnvironments: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Let clusters name another environment's cluster (ce-<name>). Off: refused, so one environment's updater cannot change another's services; on: allowed with a warning at every synthesis.",
+      ),
+    passRoles: z
+      .array(
+        z.string().regex(/^(?!\*$)[\w+=,.@*/-]{1,128}$/, {
+          error: "must be an IAM role name or name pattern with * (such as apps-*-task), not * alone",
+        }),
+      )
+      .max(20)
+      .default([])
+      .describe(
+        "Task and execution roles of the protected services, by name or pattern (apps-*): the only roles the member role may pass back to ECS when it re-registers a task definition. Required when enabled.",
+      ),
+    consolePort: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .default(443)
+      .describe("Port of the Prisma Cloud console (the port of PCC_URL in the secret; 8083 for a self-hosted Compute console). The updater's security group allows it outbound."),
+    pccSan: z
+      .string()
+      .regex(/^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, {
+        error: "must be a host name such as console.example.com",
+      })
+      .optional()
+      .describe("PCC_SAN: the console's name in its certificate. Default: the host of PCC_URL."),
+    credentialId: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:@/-]{1,128}$/, { error: "must be the ID of a credential in the Prisma Cloud console (letters, digits and _ . : @ / -)" })
+      .optional()
+      .describe("CREDENTIAL_ID: ID of the console credential used to read the images' entrypoints (an ID, not a secret)."),
+    waasPort: z.number().int().min(1).max(65535).optional().describe("WAAS_PORT: port the defenders' WAAS listens on."),
+    pccSecretKmsKeyArn: matching(KMS_KEY_ARN)
+      .optional()
+      .describe("Customer managed KMS key of the Prisma Cloud secret, if any: the master role may decrypt with it, through Secrets Manager only."),
     upgrade: z.boolean().default(true).describe("UPGRADE: upgrade defenders already installed."),
     fsMonitor: z.boolean().default(false).describe("FS_MONITOR: file-system monitoring in the defenders."),
     fipsEnabled: z.boolean().default(false).describe("FIPS_ENABLED."),
-    masterRoleName: z.string().regex(ROLE_NAME, { error: "must be an IAM role name" }).default("FargateDeployMaster").describe("Name of the master role."),
-    memberRoleName: z.string().regex(ROLE_NAME, { error: "must be an IAM role name" }).default("FargateDeployMember").describe("ROLE_NAME: name of the member role."),
+    masterRoleName: z
+      .string()
+      .regex(ROLE_NAME, { error: "must be an IAM role name" })
+      .optional()
+      .describe("Name of the master role. Default: ce-<name>-fargate-master (one per environment, so two environments in one account never share it)."),
+    memberRoleName: z
+      .string()
+      .regex(ROLE_NAME, { error: "must be an IAM role name" })
+      .optional()
+      .describe("ROLE_NAME: name of the member role in every protected account. Default: ce-<name>-fargate-member."),
     run: z
       .discriminatedUnion("mode", [
         z.strictObject({ mode: z.literal("once").describe("Register the task only; run it by hand (see README).") }),
@@ -78,7 +130,9 @@ export const defenderSchema = z
       ])
       .prefault({ mode: "once" })
       .describe("How the updater runs."),
-    logRetentionDays: retentionDays.default(7).describe("Retention of the /ecs/fargate-updater log group (the document's 7 days)."),
+    logRetentionDays: retentionDays
+      .optional()
+      .describe("Retention of the updater's log group /ecs/ce-<name>/fargate-updater. Default and minimum: logs.retentionDays (it is an audit trail of changes to other services)."),
   })
   .prefault({})
   .describe("Optional Prisma Cloud Fargate Defender updater (reference 004). Off by default.");
@@ -89,13 +143,61 @@ export const DEFENDER_UPDATER_TASK = { cpu: 512, memory: 1024 } as const;
 /** The defender settings after defaults. */
 export type DefenderSettings = z.output<typeof defenderSchema>;
 
+/** The names of an environment's Defender roles and log group, defaults applied. */
+export function defenderNames(env: { name: string; defender: DefenderSettings }): { masterRoleName: string; memberRoleName: string; logGroupName: string } {
+  return {
+    masterRoleName: env.defender.masterRoleName ?? `ce-${env.name}-fargate-master`,
+    memberRoleName: env.defender.memberRoleName ?? `ce-${env.name}-fargate-member`,
+    logGroupName: `/ecs/ce-${env.name}/fargate-updater`,
+  };
+}
+
+/** Clusters of this project's environments are named ce-<environment name>. */
+const ENVIRONMENT_CLUSTER = new RegExp(`^ce-(${ENVIRONMENT_NAME.pattern.source.slice(1, -1)})$`);
+
+/** The other environment whose cluster a name is, if it is one (`ce-<name>` other than this environment's). */
+export function otherEnvironmentOfCluster(cluster: string, environmentName: string): string | undefined {
+  const name = ENVIRONMENT_CLUSTER.exec(cluster)?.[1];
+  return name !== undefined && name !== environmentName ? name : undefined;
+}
+
 /** Cross-field checks of the defender settings. */
 export function checkDefender(
-  env: { accountId: string; region: string; defender: DefenderSettings },
+  env: { name: string; accountId: string; region: string; defender: DefenderSettings; logs: { retentionDays: number }; cluster: { existingClusterName?: string } },
   problem: (path: (string | number)[], message: string) => void,
 ): void {
   const d = env.defender;
   if (!d.enabled) return;
+  if (d.passRoles.length === 0) {
+    problem(
+      ["defender", "passRoles"],
+      "is required when defender.enabled is true: name the task and execution roles of the services the updater protects (or a pattern such as apps-*); they are the only roles it may hand back to ECS",
+    );
+  }
+  d.clusters.forEach((cluster, i) => {
+    if (cluster === `ce-${env.name}` && !env.cluster.existingClusterName) {
+      problem(
+        ["defender", "clusters", i],
+        `is this environment's own cluster: Terraform manages its task definition and would undo the updater's change on every apply (restarting Cloud Exchange); protect other clusters`,
+      );
+    }
+    const other = otherEnvironmentOfCluster(cluster, env.name);
+    if (other !== undefined && !d.allowOtherEnvironments) {
+      problem(
+        ["defender", "clusters", i],
+        `is the cluster of environment ${other}: an updater may not change another environment's services unless defender.allowOtherEnvironments is true`,
+      );
+    }
+  });
+  if (d.logRetentionDays !== undefined && d.logRetentionDays < env.logs.retentionDays) {
+    problem(["defender", "logRetentionDays"], `must be at least logs.retentionDays (${env.logs.retentionDays}); leave it out to use that`);
+  }
+  if (d.pccSecretKmsKeyArn) {
+    const key = arnParts(d.pccSecretKmsKeyArn);
+    if (key.account !== env.accountId || key.region !== env.region) {
+      problem(["defender", "pccSecretKmsKeyArn"], `must be in account ${env.accountId} and region ${env.region}, with the secret`);
+    }
+  }
   if (!d.image) problem(["defender", "image"], "is required when defender.enabled is true");
   if (!d.pccSecretArn) {
     problem(["defender", "pccSecretArn"], "is required when defender.enabled is true (the Prisma Cloud credentials secret)");

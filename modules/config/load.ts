@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { ConfigError, ConfigProblem, problemsFromIssue } from "./errors";
 import { DEFAULT_RELEASE, releaseOf } from "../releases";
+import { defenderNames, otherEnvironmentOfCluster } from "./defender-schema";
 import { Environment, environmentObject, environmentSchema } from "./schema";
 
 /** An environment as written, with where it came from. */
@@ -96,9 +97,9 @@ export function parseEnvironments(sources: readonly EnvironmentSource[]): Enviro
  * Problems only visible across environments:
  * - environments sharing a state bucket must agree on its region, account
  *   and KMS key (the bootstrap stack creates each bucket once);
- * - the Fargate Defender updater's role names are global in an account and
- *   its log group name is fixed by the document, so one updater per account
- *   and region, with distinct roles.
+ * - the Fargate Defender updater's role names are global in an account: two
+ *   environments naming the same role explicitly are refused (the defaults
+ *   are per environment).
  */
 function acrossEnvironments(environments: readonly Environment[], sourceByName: ReadonlyMap<string, string>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -120,15 +121,20 @@ function acrossEnvironments(environments: readonly Environment[], sourceByName: 
   const owners = new Map<string, Environment>();
   for (const env of environments) {
     if (!env.defender.enabled) continue;
+    const names = defenderNames(env);
     const keys = [
-      [`${env.accountId}/${env.region}`, "enables the Fargate Defender updater in the same account and region as"],
-      [`${env.accountId}/role/${env.defender.masterRoleName}`, "uses the same defender masterRoleName in the same account as"],
-      [`${env.accountId}/role/${env.defender.memberRoleName}`, "uses the same defender memberRoleName in the same account as"],
+      [`${env.accountId}/role/${names.masterRoleName}`, "masterRoleName", names.masterRoleName],
+      [`${env.accountId}/role/${names.memberRoleName}`, "memberRoleName", names.memberRoleName],
     ] as const;
-    for (const [key, what] of keys) {
+    for (const [key, field, name] of keys) {
       const earlier = owners.get(key);
-      if (earlier) problems.push({ source: sourceOf(env), path: "defender", message: `${what} environment ${earlier.name}; enable it in one environment per account and region` });
-      else owners.set(key, env);
+      if (earlier) {
+        problems.push({
+          source: sourceOf(env),
+          path: `defender.${field}`,
+          message: `names role ${name}, which environment ${earlier.name} already uses in account ${env.accountId}; leave it out for the per-environment default`,
+        });
+      } else owners.set(key, env);
     }
   }
   return problems;
@@ -136,7 +142,8 @@ function acrossEnvironments(environments: readonly Environment[], sourceByName: 
 
 /**
  * What is valid but worth a line on stderr at synthesis: an environment on a
- * release Netskope no longer supports. Checked against `today` (ISO date).
+ * release Netskope no longer supports (checked against `today`, ISO date), and
+ * a Defender updater allowed to change another environment's cluster.
  */
 export function environmentWarnings(environments: readonly Environment[], sources: readonly string[] = [], today = new Date().toISOString().slice(0, 10)): ConfigProblem[] {
   const warnings: ConfigProblem[] = [];
@@ -147,6 +154,17 @@ export function environmentWarnings(environments: readonly Environment[], source
         source: sources[i] ?? `environment ${env.name}`,
         path: "release",
         message: `CE ${release.id} reached the end of Netskope's support on ${release.endOfLife}; move to ${DEFAULT_RELEASE} (docs/upgrades.md)`,
+      });
+    }
+    if (env.defender.enabled && env.defender.allowOtherEnvironments) {
+      env.defender.clusters.forEach((cluster, j) => {
+        const other = otherEnvironmentOfCluster(cluster, env.name);
+        if (other === undefined) return;
+        warnings.push({
+          source: sources[i] ?? `environment ${env.name}`,
+          path: `defender.clusters.${j}`,
+          message: `the updater of ${env.name} may change the services of environment ${other} (cluster ${cluster}): compromising ${env.name}'s updater reaches ${other} (defender.allowOtherEnvironments)`,
+        });
       });
     }
   });

@@ -334,9 +334,22 @@ const stateSchema = z
   .strictObject({
     bucket: matching(S3_BUCKET_NAME).describe("S3 bucket holding Terraform state (create it with the ce-state-bootstrap stack)."),
     region: matching(REGION_NAME).describe("Region of the state bucket."),
-    kmsKeyArn: matching(KMS_KEY_ARN).optional().describe("KMS key for state encryption (default: the bucket's default encryption)."),
+    kmsKeyArn: matching(KMS_KEY_ARN)
+      .optional()
+      .describe(
+        "KMS key every state object is written with. Default: the key the ce-state-bootstrap stack creates for the bucket (alias/ce-tfstate-<bucket>).",
+      ),
+    writers: z
+      .array(matching(IAM_ROLE_ARN))
+      .max(10)
+      .default([])
+      .describe(
+        "Roles that deploy this environment (pipeline roles, member-account roles of the Defender updater). The state bucket policy confines them to cloud-exchange/<name>/ and lets them use the state key, also across accounts. Default: none (access through IAM alone).",
+      ),
   })
-  .describe("Remote state: S3 backend with encryption and S3-native locking; key cloud-exchange/<name>/terraform.tfstate.");
+  .describe(
+    "Remote state: S3 backend, SSE-KMS with a named key on every object, S3-native locking; key cloud-exchange/<name>/terraform.tfstate.",
+  );
 
 const haSchema = z
   .strictObject({
@@ -559,7 +572,11 @@ export const HA_NODE_COUNT = 3;
 
 /** Checks that span several fields; each problem is reported at the field that must change. */
 function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
-  const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  // The value shown as "(got ...)" is the one at the path when it is a plain value; never the whole environment.
+  const problem = (path: (string | number)[], message: string) => {
+    const value = path.reduce<unknown>((at, key) => (at && typeof at === "object" ? (at as Record<string | number, unknown>)[key] : undefined), env);
+    ctx.addIssue({ code: "custom", path, message, input: value !== null && typeof value !== "object" ? value : undefined });
+  };
   const zones = env.availabilityZones;
 
   zones.forEach((zone, i) => {

@@ -7,10 +7,10 @@
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
-import { RemoteState } from "../backend/remote-state";
-import { Environment, partitionOf } from "../config";
+import { RemoteState, stateKmsKeyOf } from "../backend/remote-state";
+import { defenderNames, Environment, partitionOf } from "../config";
 import { ReadableStack } from "../stacks/readable-stack";
-import { DefenderMemberRole } from "./member-role";
+import { DefenderMemberRole, memberScopeOf } from "./member-role";
 
 /** Props of {@link DefenderMemberStack}. */
 export interface DefenderMemberStackProps {
@@ -42,14 +42,14 @@ export class DefenderMemberStack extends ReadableStack {
       environmentName: env.name,
       bucket: env.state.bucket,
       region: env.state.region,
-      kmsKeyArn: env.state.kmsKeyArn,
+      kmsKeyArn: stateKmsKeyOf(env),
       key: `cloud-exchange/${env.name}/defender-member-${props.accountId}/terraform.tfstate`,
     });
+    const names = defenderNames(env);
     this.memberRole = new DefenderMemberRole(this, "member-role", {
-      roleName: env.defender.memberRoleName,
-      masterRoleArn: `arn:${partition}:iam::${env.accountId}:role/${env.defender.masterRoleName}`,
-      accountId: props.accountId,
-      partition,
+      ...memberScopeOf(env, props.accountId),
+      roleName: names.memberRoleName,
+      masterRoleArn: `arn:${partition}:iam::${env.accountId}:role/${names.masterRoleName}`,
     });
   }
 }

@@ -6,14 +6,22 @@
  *
  * It replaces the document's CloudFormation template and console steps:
  * - the master role (ECS tasks): pull the updater image, write its logs, read
- *   the Prisma Cloud credentials secret, list the organization's accounts
- *   (organization mode) and assume the member role in each account;
+ *   the Prisma Cloud credentials secret (and decrypt it through Secrets
+ *   Manager), list the organization's accounts (organization mode) and assume
+ *   the member role in each account;
  * - the member role in this account (single-account mode; other accounts get
- *   it from their own member-role stack, since StackSets have no CDKTF form);
- * - the log group /ecs/fargate-updater (7 days, KMS);
+ *   it from their own member-role stack, since StackSets have no CDKTF form),
+ *   limited to the listed clusters, regions and pass roles, and denied this
+ *   environment's own services and roles;
+ * - the log group /ecs/ce-<env>/fargate-updater (KMS, the environment's
+ *   retention: it records changes to other services);
  * - the updater task definition, with the document's variables and only the
  *   secret's name (PCC_SECRET): the updater reads the credentials itself;
- * - a security group with outbound HTTPS only, and the schedule and its role.
+ * - a security group with outbound HTTPS and the console's port only, and
+ *   the schedule and its role.
+ *
+ * Names are per environment (`ce-<env>-fargate-master`, ...), so two
+ * environments in one account each have their own updater.
  */
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
@@ -27,10 +35,7 @@ import { AwsLocation } from "../aws-location";
 import { DEFENDER_UPDATER_TASK, DefenderSettings, secretNameOf } from "../config";
 import { ecrPullStatements, policyDocument, PolicyStatement, serviceTrustPolicy } from "../iam/policy";
 import { ecrRepositoryArn, imageUri } from "../workload/images";
-import { DefenderMemberRole } from "./member-role";
-
-/** The document's log group name. */
-export const UPDATER_LOG_GROUP = "/ecs/fargate-updater";
+import { DefenderMemberRole, MemberRoleScope } from "./member-role";
 
 /** Props of {@link FargateDefenderUpdater}. */
 export interface FargateDefenderUpdaterProps extends AwsLocation {
@@ -38,6 +43,12 @@ export interface FargateDefenderUpdaterProps extends AwsLocation {
   readonly prefix: string;
   /** The environment's defender settings (enabled, with image and secret). */
   readonly settings: DefenderSettings;
+  /** Role and log group names (defaults applied). */
+  readonly names: { readonly masterRoleName: string; readonly memberRoleName: string; readonly logGroupName: string };
+  /** Log retention in days (defaults applied). */
+  readonly logRetentionDays: number;
+  /** The member role's scope in this account (single-account mode). */
+  readonly memberScope: MemberRoleScope;
   /** KMS key of the log group. */
   readonly kmsKeyArn: string;
   /** Cluster the updater task runs in. */
@@ -54,7 +65,9 @@ export function updaterAccounts(settings: DefenderSettings, accountId: string): 
 }
 
 /** Variables of the updater task (the document's table). */
-export function updaterEnvironment(props: Pick<FargateDefenderUpdaterProps, "settings" | "accountId" | "region" | "partition">): Record<string, string> {
+export function updaterEnvironment(
+  props: Pick<FargateDefenderUpdaterProps, "settings" | "accountId" | "region" | "partition"> & { readonly memberRoleName: string },
+): Record<string, string> {
   const s = props.settings;
   const organization = s.deploymentMode === "organization";
   const accounts = updaterAccounts(s, props.accountId);
@@ -71,9 +84,12 @@ export function updaterEnvironment(props: Pick<FargateDefenderUpdaterProps, "set
     DEPLOYMENT_MODE: organization ? "ORG" : "SINGLE",
     FS_MONITOR: String(s.fsMonitor),
     FIPS_ENABLED: String(s.fipsEnabled),
-    ROLE_NAME: s.memberRoleName,
+    ROLE_NAME: props.memberRoleName,
     REGISTRY_TYPE: "aws",
     AWS_DEFAULT_REGION: props.region,
+    ...(s.pccSan ? { PCC_SAN: s.pccSan } : {}),
+    ...(s.credentialId ? { CREDENTIAL_ID: s.credentialId } : {}),
+    ...(s.waasPort !== undefined ? { WAAS_PORT: String(s.waasPort) } : {}),
   };
 }
 
@@ -101,14 +117,15 @@ export class FargateDefenderUpdater extends Construct {
     const accounts = updaterAccounts(s, accountId);
     const family = `${props.prefix}-fargate-updater`;
 
+    const names = props.names;
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: UPDATER_LOG_GROUP,
-      retentionInDays: s.logRetentionDays,
+      name: names.logGroupName,
+      retentionInDays: props.logRetentionDays,
       kmsKeyId: props.kmsKeyArn,
     });
 
     this.masterRole = new IamRole(this, "master-role", {
-      name: s.masterRoleName,
+      name: names.masterRoleName,
       description: "Prisma Cloud Fargate Defender updater task: reads the organization and assumes the member roles",
       assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com", accountId, `arn:${partition}:ecs:${region}:${accountId}:*`),
     });
@@ -121,11 +138,22 @@ export class FargateDefenderUpdater extends Construct {
         Resource: `${this.logGroup.arn}:log-stream:*`,
       },
       { Sid: "ReadPrismaCloudCredentials", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: s.pccSecretArn },
+      ...(s.pccSecretKmsKeyArn
+        ? [
+            {
+              Sid: "DecryptPrismaCloudCredentialsThroughSecretsManager",
+              Effect: "Allow" as const,
+              Action: "kms:Decrypt",
+              Resource: s.pccSecretKmsKeyArn,
+              Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+            },
+          ]
+        : []),
       {
         Sid: "AssumeMemberRoles",
         Effect: "Allow",
         Action: "sts:AssumeRole",
-        Resource: accounts.map((account) => `arn:${partition}:iam::${account}:role/${s.memberRoleName}`),
+        Resource: accounts.map((account) => `arn:${partition}:iam::${account}:role/${names.memberRoleName}`),
       },
     ];
     if (organization) {
@@ -145,10 +173,9 @@ export class FargateDefenderUpdater extends Construct {
 
     if (!organization) {
       this.memberRole = new DefenderMemberRole(this, "member-role", {
-        roleName: s.memberRoleName,
+        ...props.memberScope,
+        roleName: names.memberRoleName,
         masterRoleArn: this.masterRole.arn,
-        accountId,
-        partition,
       });
     }
 
@@ -160,14 +187,24 @@ export class FargateDefenderUpdater extends Construct {
     });
     new VpcSecurityGroupEgressRule(this, "egress-https", {
       securityGroupId: this.securityGroup.id,
-      description: "HTTPS to AWS APIs, the Prisma Cloud console and image registries",
+      description: `HTTPS to AWS APIs and image registries${s.consolePort === 443 ? ", and the Prisma Cloud console" : ""}`,
       ipProtocol: "tcp",
       fromPort: 443,
       toPort: 443,
       cidrIpv4: "0.0.0.0/0",
     });
+    if (s.consolePort !== 443) {
+      new VpcSecurityGroupEgressRule(this, "egress-console", {
+        securityGroupId: this.securityGroup.id,
+        description: `The Prisma Cloud console on ${s.consolePort} (defender.consolePort)`,
+        ipProtocol: "tcp",
+        fromPort: s.consolePort,
+        toPort: s.consolePort,
+        cidrIpv4: "0.0.0.0/0",
+      });
+    }
 
-    const environment = updaterEnvironment(props);
+    const environment = updaterEnvironment({ ...props, memberRoleName: names.memberRoleName });
     this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
       family,
       requiresCompatibilities: ["FARGATE"],

@@ -1,34 +1,90 @@
 /**
  * The Prisma Cloud Fargate Defender updater's member role: assumed by the
- * master role, it may read the account's ECS services and task definitions,
- * register the protected revision and point the service at it.
+ * master role only, it may read ECS services and task definitions in the
+ * protected regions, register the protected revision, point the listed
+ * clusters' services at it and pass their own roles back to ECS, and never
+ * touch the Cloud Exchange environment's own services or roles.
  */
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { Environment, partitionOf } from "../config";
 import { policyDocument, PolicyStatement } from "../iam/policy";
 
+/** What the member role may touch in its account. */
+export interface MemberRoleScope {
+  /** Partition of the account. */
+  readonly partition: string;
+  /** The account the role lives in. */
+  readonly accountId: string;
+  /** Regions the updater protects; the only regions the role may call. */
+  readonly regions: readonly string[];
+  /** Clusters whose services it may update; empty: every cluster of those regions (stated in the docs). */
+  readonly clusters: readonly string[];
+  /** Role names or patterns it may pass to ECS: the protected services' task and execution roles. */
+  readonly passRoles: readonly string[];
+  /**
+   * The Cloud Exchange environment that runs the updater, whose services and
+   * roles the role may never touch (Terraform owns them). Only applies in the
+   * environment's own account.
+   */
+  readonly protectedEnvironment: {
+    readonly accountId: string;
+    readonly region: string;
+    /** Cluster of the CE services. */
+    readonly clusterName: string;
+    /** Whether that cluster is the environment's own (created by its stack, holding nothing else). */
+    readonly dedicatedCluster: boolean;
+    /** Prefix of the CE service and role names, `ce-<env>`. */
+    readonly prefix: string;
+  };
+}
+
+/** The member role's scope in one account, from the environment that runs the updater. */
+export function memberScopeOf(env: Environment, accountId: string): MemberRoleScope {
+  const d = env.defender;
+  const prefix = `ce-${env.name}`;
+  return {
+    partition: partitionOf(env.region),
+    accountId,
+    regions: d.regions.length > 0 ? d.regions : [env.region],
+    clusters: d.clusters,
+    passRoles: d.passRoles,
+    protectedEnvironment: {
+      accountId: env.accountId,
+      region: env.region,
+      clusterName: env.cluster.existingClusterName ?? prefix,
+      dedicatedCluster: !env.cluster.existingClusterName,
+      prefix,
+    },
+  };
+}
+
 /** Props of {@link DefenderMemberRole}. */
-export interface DefenderMemberRoleProps {
+export interface DefenderMemberRoleProps extends MemberRoleScope {
   /** Name of the member role (the updater's ROLE_NAME). */
   readonly roleName: string;
   /** ARN of the master role that assumes it. */
   readonly masterRoleArn: string;
-  /** The account the role lives in. */
-  readonly accountId: string;
-  /** Partition of the account. */
-  readonly partition: string;
   /** Provider of the account the role lives in. Default: the stack's default provider. */
   readonly provider?: TerraformProvider;
 }
 
-/** What the updater does in a member account (protectFargateTasks.py). */
-export function memberStatements(partition: string, accountId: string): PolicyStatement[] {
-  return [
+/**
+ * What the updater does in a member account (protectFargateTasks.py): read
+ * services and task definitions, register the protected revision (these calls
+ * have no resource-level permissions, so they are fixed to the regions), point
+ * the listed clusters' services at it, and hand the services' own roles back
+ * to ECS. Cloud Exchange's own services and roles are denied explicitly.
+ */
+export function memberStatements(scope: MemberRoleScope): PolicyStatement[] {
+  const { partition, accountId } = scope;
+  const regions = [...new Set(scope.regions)].sort();
+  const clusters = scope.clusters.length > 0 ? scope.clusters : ["*"];
+  const statements: PolicyStatement[] = [
     {
-      // List, Describe and Register have no resource-level permissions for these calls.
-      Sid: "ReadFargateServices",
+      Sid: "ReadFargateServicesInTheProtectedRegions",
       Effect: "Allow",
       Action: [
         "ecs:ListClusters",
@@ -39,21 +95,43 @@ export function memberStatements(partition: string, accountId: string): PolicySt
         "ec2:DescribeRegions",
       ],
       Resource: "*",
+      // The updater's own region too: it starts there (AWS_DEFAULT_REGION) before it walks the regions.
+      Condition: { StringEquals: { "aws:RequestedRegion": [...new Set([...regions, scope.protectedEnvironment.region])].sort() } },
     },
     {
-      Sid: "PointServicesAtProtectedRevisions",
+      Sid: "PointTheListedClustersServicesAtProtectedRevisions",
       Effect: "Allow",
       Action: "ecs:UpdateService",
-      Resource: `arn:${partition}:ecs:*:${accountId}:service/*/*`,
+      Resource: regions.flatMap((region) => clusters.map((cluster) => `arn:${partition}:ecs:${region}:${accountId}:service/${cluster}/*`)),
     },
     {
-      Sid: "KeepTheTasksRoles",
+      Sid: "PassOnlyTheProtectedServicesRoles",
       Effect: "Allow",
       Action: "iam:PassRole",
-      Resource: `arn:${partition}:iam::${accountId}:role/*`,
+      Resource: scope.passRoles.map((role) => `arn:${partition}:iam::${accountId}:role/${role}`),
       Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
     },
   ];
+  const ce = scope.protectedEnvironment;
+  if (ce.accountId === accountId) {
+    const service = (name: string) => `arn:${partition}:ecs:${ce.region}:${accountId}:service/${ce.clusterName}/${name}`;
+    statements.push(
+      {
+        // Terraform owns these services' task definitions; a change by the updater would be undone on the next apply.
+        Sid: "NeverChangeCloudExchangeServices",
+        Effect: "Deny",
+        Action: "ecs:UpdateService",
+        Resource: ce.dedicatedCluster ? [service("*")] : [service(ce.prefix), service(`${ce.prefix}-node-*`)],
+      },
+      {
+        Sid: "NeverPassCloudExchangeRoles",
+        Effect: "Deny",
+        Action: "iam:PassRole",
+        Resource: `arn:${partition}:iam::${accountId}:role/${ce.prefix}-task*`,
+      },
+    );
+  }
+  return statements;
 }
 
 /** The member role in one account. */
@@ -75,7 +153,7 @@ export class DefenderMemberRole extends Construct {
       provider: props.provider,
       role: this.role.id,
       name: "protect-fargate-services",
-      policy: policyDocument(memberStatements(props.partition, props.accountId)),
+      policy: policyDocument(memberStatements(props)),
     });
   }
 }

@@ -27,6 +27,8 @@ export interface EncryptionKeyProps extends AwsLocation {
   readonly allowDestroy?: boolean;
   /** Provider for the key. Default: the stack's default AWS provider. */
   readonly provider?: TerraformProvider;
+  /** Further key policy statements (e.g. other accounts' roles using the key through one service). Default: none. */
+  readonly additionalStatements?: readonly PolicyStatement[];
 }
 
 /** A customer managed, rotating KMS key with alias. */
@@ -74,6 +76,7 @@ export class EncryptionKey extends Construct {
         Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
       });
     }
+    statements.push(...(props.additionalStatements ?? []));
     this.key = new KmsKey(this, "key", {
       provider: props.provider,
       description: props.description,

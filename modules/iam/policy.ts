@@ -16,6 +16,7 @@ export interface PolicyStatement {
   readonly Principal?: PolicyPrincipal;
   readonly Action: string | readonly string[];
   readonly Resource?: string | readonly string[];
+  readonly NotResource?: string | readonly string[];
   readonly Condition?: PolicyCondition;
 }
 

@@ -9,9 +9,9 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { AwsLocation } from "../aws-location";
-import { RemoteState } from "../backend/remote-state";
+import { RemoteState, stateKmsKeyOf } from "../backend/remote-state";
 import { Cluster } from "../cluster/cluster";
-import { derive, Derived, Environment } from "../config";
+import { defenderNames, derive, Derived, Environment } from "../config";
 import { EncryptionKey } from "../encryption/encryption-key";
 import { TaskRoles } from "../iam/task-roles";
 import { LoadBalancer, listenerPorts } from "../ingress/load-balancer";
@@ -29,6 +29,7 @@ import { HaCluster, haPeerPorts, haTopology } from "../ha/ha-cluster";
 import { ReadableStack } from "./readable-stack";
 import { CloudExchangeTaskSpec } from "../workload/container-definitions";
 import { FargateDefenderUpdater } from "../defender/fargate-defender-updater";
+import { memberScopeOf } from "../defender/member-role";
 import { IMAGE_NAMES, ImageName } from "../releases";
 import { DockerHubPullThroughCache } from "../registry/docker-hub-cache";
 
@@ -90,7 +91,7 @@ export class CloudExchangeStack extends ReadableStack {
       environmentName: env.name,
       bucket: env.state.bucket,
       region: env.state.region,
-      kmsKeyArn: env.state.kmsKeyArn,
+      kmsKeyArn: stateKmsKeyOf(env),
     });
 
     const key = new EncryptionKey(this, "encryption-key", {
@@ -321,6 +322,9 @@ export class CloudExchangeStack extends ReadableStack {
         prefix: d.prefix,
         ...where,
         settings: env.defender,
+        names: defenderNames(env),
+        logRetentionDays: env.defender.logRetentionDays ?? env.logs.retentionDays,
+        memberScope: memberScopeOf(env, env.accountId),
         kmsKeyArn: key.keyArn,
         clusterArn: cluster.clusterArn,
         vpcId: network.vpcId,
