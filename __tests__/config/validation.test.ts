@@ -181,7 +181,7 @@ describe("environment validation", () => {
       release: "6.1",
       variant: "standalone",
       size: { preset: "medium" },
-      network: { mode: "new", vpcCidr: "172.16.0.0/16", flowLogs: { enabled: true, trafficType: "REJECT", retentionDays: 365 } },
+      network: { mode: "new", vpcCidr: "172.16.0.0/16", flowLogs: { enabled: true, trafficType: "ALL" } },
       ingress: { mode: "alb", deletionProtection: true, idleTimeoutSeconds: 300 },
       tlsVersion: "TLSv1.3",
       internalTls: { renewBeforeDays: 30, rotation: 0 },

@@ -243,7 +243,7 @@ describe("HA cluster", () => {
   });
 
   it("adds the namespace to NO_PROXY so nodes never reach each other through the proxy", () => {
-    const proxied = synthEnvironment(haEnvironment({ proxy: { httpsUrl: "http://proxy.corp:3128" } }));
+    const proxied = synthEnvironment(haEnvironment({ proxy: { httpsUrl: "http://proxy.corp:3128", awsServiceAccess: "direct" } }));
     expect(envOf(containerNamed(taskOf(proxied, 2), "core")).NO_PROXY).toBe(`localhost,127.0.0.1,169.254.169.254,169.254.170.2,.${NS}`);
   });
 

@@ -89,7 +89,7 @@ describe("task roles", () => {
     const kms = "arn:aws:kms:eu-west-1:210987654321:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
     const input = withExistingSecrets(
       baseEnvironment({
-        proxy: { urlsSecretArn: arn("proxy"), ports: [3128] },
+        proxy: { urlsSecretArn: arn("proxy"), ports: [3128], awsServiceAccess: "direct" },
         caCertificateSecretArn: arn("ca"),
         images: { registryCredentialsSecretArn: arn("dockerhub"), core: { repository: "netskopetechnicalalliances/cloudexchange", tag: "core5-5.0.1" } },
       }),

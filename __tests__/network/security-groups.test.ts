@@ -1,5 +1,6 @@
 /** Security groups: the UI port only from the ALB, NFS only from the tasks, every rule described. */
-import { baseEnvironment, CERTIFICATE_ARN, secretArn, TARGET_GROUP_ARN } from "../support/fixtures";
+import { problemsOf } from "../../modules/config";
+import { baseEnvironment, CERTIFICATE_ARN, EXISTING_NETWORK, secretArn, TARGET_GROUP_ARN } from "../support/fixtures";
 import { ref, resourcesOf, StackJson, synthEnvironment } from "../support/synth";
 
 const sg = (name: string) => ref("aws_security_group", `security-groups_${name}`, "id");
@@ -25,7 +26,6 @@ describe("security groups with a new ALB and a certificate", () => {
         `out ${sg("load-balancer")} 3000-3000 ${sg("tasks")}`,
         `in ${sg("tasks")} 3000-3000 ${sg("load-balancer")}`,
         `out ${sg("tasks")} 443-443 0.0.0.0/0`,
-        `out ${sg("tasks")} 80-80 0.0.0.0/0`,
         `out ${sg("tasks")} 2049-2049 ${sg("file-system")}`,
         `in ${sg("file-system")} 2049-2049 ${sg("tasks")}`,
       ].sort(),
@@ -71,16 +71,68 @@ describe("security groups in other ingress modes", () => {
     expect(rules(stack).filter((r) => r.startsWith(`in ${sg("tasks")}`))).toEqual([]);
   });
 
-  it("send HTTP through the proxy instead of to anywhere when one is set", () => {
-    const stack = synthEnvironment(baseEnvironment({ proxy: { httpUrl: "http://proxy.corp:3128", httpsUrl: "http://proxy.corp:3128", egressCidrs: ["10.50.0.0/24"] } }));
-    const out = rules(stack).filter((r) => r.startsWith(`out ${sg("tasks")}`));
-    expect(out).toContain(`out ${sg("tasks")} 3128-3128 10.50.0.0/24`);
-    expect(out).not.toContain(`out ${sg("tasks")} 80-80 0.0.0.0/0`);
-    expect(out).toContain(`out ${sg("tasks")} 443-443 0.0.0.0/0`);
+  it("reach plain HTTP nowhere unless the environment lists it", () => {
+    const plain = rules(synthEnvironment(baseEnvironment())).filter((r) => r.startsWith(`out ${sg("tasks")}`));
+    expect(plain.filter((r) => / 80-80 /.test(r))).toEqual([]);
+    const asked = synthEnvironment(baseEnvironment({ egressRules: [{ port: 80, cidr: "0.0.0.0/0", description: "HTTP threat feeds" }] }));
+    expect(rules(asked)).toContain(`out ${sg("tasks")} 80-80 0.0.0.0/0`);
+  });
+
+  const cache = { pullThroughCache: { credentialsSecretArn: secretArn("ecr-pullthroughcache/docker-hub") } };
+
+  it("with a proxy, reach only the proxy, the VPC endpoints and S3's prefix list: nothing on the internet directly", () => {
+    const stack = synthEnvironment(
+      baseEnvironment({ images: cache, proxy: { httpUrl: "http://proxy.corp:3128", httpsUrl: "http://proxy.corp:3128", egressCidrs: ["10.50.0.0/24"] } }),
+    );
+    const out = resourcesOf(stack, "aws_vpc_security_group_egress_rule").filter(([, r]) => r.security_group_id === sg("tasks"));
+    expect(out.map(([, r]) => `${r.from_port} ${r.cidr_ipv4 ?? r.referenced_security_group_id ?? r.prefix_list_id}`).sort()).toEqual(
+      [
+        "3128 10.50.0.0/24",
+        `443 ${sg("vpc-endpoints")}`,
+        `443 ${ref("aws_vpc_endpoint", "network_new-vpc_s3-gateway-endpoint", "prefix_list_id")}`,
+        `2049 ${sg("file-system")}`,
+      ].sort(),
+    );
+    expect(out.some(([, r]) => r.cidr_ipv4 === "0.0.0.0/0")).toBe(false);
+    const endpoints = resourcesOf(stack, "aws_vpc_endpoint").filter(([, e]) => e.vpc_endpoint_type === "Interface");
+    expect(endpoints.map(([, e]) => e.service_name).sort()).toEqual(
+      ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssmmessages"].map((x) => `com.amazonaws.eu-west-1.${x}`),
+    );
+    for (const [, e] of endpoints) expect(e).toMatchObject({ private_dns_enabled: true, security_group_ids: [sg("vpc-endpoints")] });
+    expect(rules(stack)).toContain(`in ${sg("vpc-endpoints")} 443-443 ${sg("tasks")}`);
+  });
+
+  it("with a proxy in an existing VPC, reach HTTPS only inside the VPC (its endpoints) and the given S3 prefix list", () => {
+    const stack = synthEnvironment(
+      baseEnvironment({
+        images: cache,
+        network: { ...EXISTING_NETWORK, privateSubnetIds: [...EXISTING_NETWORK.privateSubnetIds] },
+        proxy: { httpsUrl: "http://proxy.corp:3128", s3PrefixListId: "pl-6ea54007" },
+      }),
+    );
+    const out = resourcesOf(stack, "aws_vpc_security_group_egress_rule").filter(([, r]) => r.security_group_id === sg("tasks") && r.from_port === 443);
+    expect(out.map(([, r]) => r.cidr_ipv4 ?? r.prefix_list_id).sort()).toEqual([EXISTING_NETWORK.vpcCidr, "pl-6ea54007"]);
+    expect(stack.resource?.aws_vpc_endpoint).toBeUndefined();
+  });
+
+  it("keep HTTPS to anywhere beside the proxy only when the environment chooses direct AWS access", () => {
+    const stack = synthEnvironment(baseEnvironment({ proxy: { httpsUrl: "http://proxy.corp:3128", awsServiceAccess: "direct" } }));
+    expect(rules(stack)).toContain(`out ${sg("tasks")} 443-443 0.0.0.0/0`);
+  });
+
+  it("refuse images the tasks could not pull when the proxy is the only way out, naming the fix", () => {
+    const { problems } = problemsOf({ source: "t", input: baseEnvironment({ proxy: { httpsUrl: "http://proxy.corp:3128" } }) });
+    expect(problems.map((p) => p.path)).toEqual(["images.core.repository", "images.ui.repository", "images.mongodb.repository", "images.rabbitmq.repository"]);
+    expect(problems[0].message).toMatch(/^must be an ECR repository in eu-west-1, or a Docker Hub image with images.pullThroughCache set, when a proxy is the only way out/);
+    const existing = problemsOf({
+      source: "t",
+      input: baseEnvironment({ images: cache, network: { ...EXISTING_NETWORK, privateSubnetIds: [...EXISTING_NETWORK.privateSubnetIds] }, proxy: { httpsUrl: "http://p:3128" } }),
+    });
+    expect(existing.problems.map((p) => p.path)).toEqual(["proxy.s3PrefixListId"]);
   });
 
   it("take proxy ports from the environment when the URLs are secret", () => {
-    const stack = synthEnvironment(baseEnvironment({ proxy: { urlsSecretArn: secretArn("proxy"), ports: [8080] } }));
+    const stack = synthEnvironment(baseEnvironment({ images: cache, proxy: { urlsSecretArn: secretArn("proxy"), ports: [8080] } }));
     expect(rules(stack)).toContain(`out ${sg("tasks")} 8080-8080 172.16.0.0/16`);
   });
 

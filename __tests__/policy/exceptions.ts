@@ -47,6 +47,12 @@ export const EXCEPTIONS: readonly PolicyException[] = [
     reason: "dev keeps container and ECS Exec logs for 30 days (logs.retentionDays); staging and prod keep them a year or more.",
   },
   {
+    control: "CloudWatch.16",
+    stack: "ce-dev",
+    resource: "aws_cloudwatch_log_group.network_new-vpc_flow-log-group",
+    reason: "dev's flow logs follow its logs.retentionDays (30 days), like its other logs; staging and prod keep them a year or more.",
+  },
+  {
     control: "CKV_AWS_355",
     stack: "*",
     resource: "aws_iam_role_policy.*",

@@ -50,6 +50,7 @@ export const STATELESS = new Set([
   "aws_cloudwatch_log_metric_filter",
   "aws_cloudwatch_metric_alarm",
   "aws_default_network_acl",
+  "aws_network_acl",
   "aws_default_security_group",
   "aws_ecs_cluster",
   "aws_ecs_cluster_capacity_providers",

@@ -78,6 +78,8 @@ export function variations(): Record<string, EnvironmentInput> {
       name: "extg",
       ingress: { mode: "existing-target-group", targetGroupArn: TARGET_GROUP_ARN, sourceCidrs: ["172.16.1.0/24"] },
       images: { pullThroughCache: { credentialsSecretArn: secretArn("ecr-pullthroughcache/docker-hub") } },
+      // A proxy as the only way out: VPC interface endpoints, S3 through its prefix list.
+      proxy: { httpsUrl: "http://proxy.corp.example:3128" },
     }),
     // CE 5.0's HA path keeps working: planned beside prod's 6.1 cluster.
     "ha-existing-vpc-ce-5.0": haEnvironment({

@@ -17,7 +17,7 @@ describe("CE 5.0 task definition", () => {
     baseEnvironment({
       release: "5.0",
       images: { core: { repository: "registry.example.com/netskope/core5", tag: "5.0.1" }, ui: { tag: "5.0.1" } },
-      proxy: { httpUrl: "http://proxy.corp:3128", httpsUrl: "http://proxy.corp:3128", noProxy: [".corp.example"] },
+      proxy: { httpUrl: "http://proxy.corp:3128", httpsUrl: "http://proxy.corp:3128", noProxy: [".corp.example"], awsServiceAccess: "direct" },
     }),
   );
   const task = onlyResource(stack, "aws_ecs_task_definition");

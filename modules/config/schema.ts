@@ -39,7 +39,9 @@ import {
   SIZE_PRESETS,
 } from "./sizing";
 import { defenderSchema, checkDefender } from "./defender-schema";
+import { NACL_RULE_QUOTA, naclClientRules, PRIVATE_NACL_FIXED_RULES } from "../network/network-acl-rules";
 import { DEFAULT_RELEASE, RELEASE_IDS, releaseOf } from "../releases";
+import { dockerHubPath, ecrRepositoryArn } from "../workload/images";
 
 /** ALB TLS policies that Security Hub ELB.17 accepts, TLS 1.3 capable. */
 export const RECOMMENDED_TLS_POLICIES = [
@@ -109,9 +111,13 @@ const flowLogsSchema = z
     enabled: z.boolean().default(true).describe("Write VPC flow logs to a KMS-encrypted log group."),
     trafficType: z
       .enum(["ACCEPT", "REJECT", "ALL"])
-      .default("REJECT")
-      .describe("Which traffic the flow logs record (the official template records REJECT)."),
-    retentionDays: retentionDays.default(365).describe("Retention of the flow log group, in days."),
+      .default("ALL")
+      .describe(
+        "Which traffic the flow logs record. ALL records accepted connections too (outbound connections from plugin code, the exfiltration path); the official template records REJECT only.",
+      ),
+    retentionDays: retentionDays
+      .optional()
+      .describe("Retention of the flow log group, in days. Default and minimum: logs.retentionDays."),
   })
   .prefault({})
   .describe("VPC flow logs of the new VPC.");
@@ -165,7 +171,7 @@ const albIngressSchema = z.strictObject({
     .max(8)
     .optional()
     .describe(
-      "Client networks allowed to reach the ALB on 80/443 (up to 8: each takes two of the 20 NACL rules). Default: the VPC CIDR (the template's default).",
+      "Client networks allowed to reach the ALB on 80/443. Each network outside the VPC takes one network ACL rule per listener port; the private subnets' ACL has room for 15. Default: the VPC CIDR (the template's default).",
     ),
   sslPolicy: z
     .enum(RECOMMENDED_TLS_POLICIES)
@@ -179,9 +185,9 @@ const albIngressSchema = z.strictObject({
     .number()
     .int()
     .min(1)
-    .max(3650)
-    .default(365)
-    .describe("Days ALB access logs (and the log bucket's own access logs) are kept."),
+    .max(3653)
+    .optional()
+    .describe("Days ALB access logs (and the log bucket's own access logs) are kept. Default and minimum: logs.retentionDays."),
 });
 
 const existingTargetGroupSchema = z.strictObject({
@@ -254,8 +260,23 @@ const proxySchema = z
       .max(30)
       .default([])
       .describe("Extra NO_PROXY entries; localhost, the task metadata endpoints and the HA namespace are always added."),
+    awsServiceAccess: z
+      .enum(["vpc-endpoints", "direct"])
+      .default("vpc-endpoints")
+      .describe(
+        "How the tasks reach the AWS APIs ECS needs (ECR, S3 for image layers, CloudWatch Logs, Secrets Manager, ECS Exec). vpc-endpoints: through interface endpoints in the VPC (created in a new VPC) and the S3 gateway endpoint, so the proxy is the only way out. direct: HTTPS to anywhere besides the proxy.",
+      ),
+    s3PrefixListId: z
+      .string()
+      .regex(/^pl-[0-9a-f]{8,17}$/, { error: "must be a prefix list ID such as pl-63a5400a" })
+      .optional()
+      .describe(
+        "Existing VPC with vpc-endpoints: the S3 prefix list (com.amazonaws.<region>.s3) its gateway endpoint routes; the VPC must already have interface endpoints with private DNS for ecr.api, ecr.dkr, logs, secretsmanager (and ssmmessages for ECS Exec).",
+      ),
   })
-  .describe("Outbound proxy for Cloud Exchange. With a proxy, tasks reach the internet on 443 for AWS APIs and through the proxy otherwise.");
+  .describe(
+    "Outbound proxy for Cloud Exchange. With a proxy the tasks reach the proxy and, by default, the AWS APIs through VPC endpoints, and nothing else.",
+  );
 
 const generatedSecretsSchema = z.strictObject({
   mode: z.literal("generate").describe("Generate the JWT secret, maintenance password and cluster keys (random provider) into Secrets Manager."),
@@ -625,6 +646,14 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
   }
 
   const network = env.network;
+  const keptAtLeastAsLongAsLogs = (path: (string | number)[], days: number | undefined) => {
+    if (days !== undefined && days < env.logs.retentionDays) {
+      problem(path, `must be at least logs.retentionDays (${env.logs.retentionDays}); leave it out to use that`);
+    }
+  };
+  if (network.mode === "new") keptAtLeastAsLongAsLogs(["network", "flowLogs", "retentionDays"], network.flowLogs.retentionDays);
+  if (env.ingress.mode === "alb") keptAtLeastAsLongAsLogs(["ingress", "accessLogRetentionDays"], env.ingress.accessLogRetentionDays);
+
   if (network.mode === "new") {
     const vpc = parseCidr(network.vpcCidr);
     if (vpc && (vpc.prefix < 16 || vpc.prefix > 24)) problem(["network", "vpcCidr"], "must be a /16 to /24 block");
@@ -669,6 +698,29 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
 
 
   const ingress = env.ingress;
+  if (network.mode === "new") {
+    // The private subnets' ACL admits clients outside the VPC rule by rule (modules/network/network-acl-rules.ts).
+    const listed =
+      ingress.mode === "alb"
+        ? { path: ["ingress", "allowedCidrs"], ports: ingress.certificateArn ? [443, 80] : [80], cidrs: ingress.allowedCidrs ?? [] }
+        : ingress.mode === "existing-target-group"
+          ? { path: ["ingress", "sourceCidrs"], ports: [3000], cidrs: ingress.sourceCidrs ?? [] }
+          : undefined;
+    const rules = listed ? naclClientRules(network.vpcCidr, listed.cidrs.map((cidr) => ({ cidr, ports: listed.ports }))).length : 0;
+    const room = NACL_RULE_QUOTA - PRIVATE_NACL_FIXED_RULES;
+    if (listed && rules > room) {
+      problem(
+        listed.path,
+        `needs ${rules} network ACL rules for the networks outside the VPC (${listed.ports.length} each); the private subnets' ACL has room for ${room} beside its ${PRIVATE_NACL_FIXED_RULES} fixed rules (AWS allows ${NACL_RULE_QUOTA}): merge networks into larger blocks`,
+      );
+    }
+    if (ingress.mode === "existing-target-group" && !ingress.sourceCidrs) {
+      problem(
+        ["ingress", "sourceCidrs"],
+        "is required with a new VPC: the existing load balancer is outside it, and the private subnets' network ACL admits the UI port only from the networks listed here",
+      );
+    }
+  }
   if (ingress.mode === "alb") {
     sameAccount(["ingress", "certificateArn"], ingress.certificateArn, true);
   } else if (ingress.mode === "existing-target-group") {
@@ -707,6 +759,30 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
     }
     if (proxy.urlsSecretArn && !proxy.ports) {
       problem(["proxy", "ports"], "is required with urlsSecretArn (the ports cannot be read from the secret)");
+    }
+    if (proxy.awsServiceAccess === "vpc-endpoints") {
+      if (network.mode === "new" && !network.s3GatewayEndpoint) {
+        problem(["network", "s3GatewayEndpoint"], "must be true with a proxy and proxy.awsServiceAccess vpc-endpoints: image layers come from S3 through it");
+      }
+      if (network.mode === "existing" && !proxy.s3PrefixListId) {
+        problem(["proxy", "s3PrefixListId"], "is required in an existing VPC with proxy.awsServiceAccess vpc-endpoints: the tasks reach S3 only through the VPC's gateway endpoint");
+      }
+      if (network.mode === "new" && proxy.s3PrefixListId) {
+        problem(["proxy", "s3PrefixListId"], "is for an existing VPC; the new VPC's S3 gateway endpoint gives its own");
+      }
+      // Fargate pulls images through the task's network, not through the proxy.
+      const release = releaseOf(env.release);
+      for (const name of ["core", "ui", "mongodb", "rabbitmq"] as const) {
+        const repository = env.images[name].repository ?? release.images[name].repository;
+        if (dockerHubPath(repository) !== undefined && env.images.pullThroughCache) continue;
+        const ecr = ecrRepositoryArn({ repository, tag: "x" });
+        if (!ecr || ecr.split(":")[3] !== env.region) {
+          problem(
+            ["images", name, "repository"],
+            `must be an ECR repository in ${env.region}, or a Docker Hub image with images.pullThroughCache set, when a proxy is the only way out: Fargate pulls images without the proxy, through the VPC endpoints (got "${repository}")`,
+          );
+        }
+      }
     }
   }
 

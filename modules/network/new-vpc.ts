@@ -1,11 +1,22 @@
 /**
  * A new VPC for Cloud Exchange: public and private subnets in each zone, an
- * internet gateway, one NAT gateway per zone, the official template's NACL
- * rules and default-security-group lockdown as native resources (no Lambda),
- * VPC flow logs to a KMS-encrypted log group, and an S3 gateway endpoint.
+ * internet gateway, one NAT gateway per zone, network ACLs and
+ * default-security-group lockdown as native resources (no Lambda), VPC flow
+ * logs to a KMS-encrypted log group, and an S3 gateway endpoint.
+ *
+ * Two network ACLs: the private subnets (tasks, EFS, the internal ALB) get
+ * their own, which admits from outside the VPC only the load balancer's
+ * listener ports from the client networks and return traffic on the Linux
+ * ephemeral ports (32768-65535, where Fargate tasks' outbound connections
+ * come from), with RabbitMQ's CLI distribution ports (the only application
+ * ports in that range) denied first: no application port (NFS, UI, MongoDB,
+ * AMQP, management, Erlang distribution) is reachable from outside the VPC
+ * even where a security group would allow it. The public subnets (NAT
+ * gateways only) keep the default ACL with the template's rules.
  */
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DefaultNetworkAcl, DefaultNetworkAclIngress } from "@cdktf/provider-aws/lib/default-network-acl";
+import { DefaultNetworkAcl } from "@cdktf/provider-aws/lib/default-network-acl";
+import { NetworkAcl } from "@cdktf/provider-aws/lib/network-acl";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
@@ -21,15 +32,8 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
 import { AwsLocation } from "../aws-location";
+import { NaclClientRule, privateNaclIngressRules, publicNaclIngressRules } from "./network-acl-rules";
 import { policyDocument, serviceTrustPolicy } from "../iam/policy";
-
-/** Where clients of the load balancer come from, for the NACL allow rules. */
-export interface NaclClientRule {
-  /** Client network. */
-  readonly cidr: string;
-  /** Ports clients use (80, 443). */
-  readonly ports: readonly number[];
-}
 
 /** Props of {@link NewVpc}. */
 export interface NewVpcProps extends AwsLocation {
@@ -49,27 +53,6 @@ export interface NewVpcProps extends AwsLocation {
   readonly flowLogs?: { readonly trafficType: string; readonly retentionDays: number; readonly kmsKeyArn: string };
   /** Add an S3 gateway endpoint on the private route tables. */
   readonly s3GatewayEndpoint: boolean;
-}
-
-/** First NACL rule number of the client allow rules; the template's rules use 100-110. */
-const CLIENT_RULES_START = 120;
-
-/** The NACL ingress rules: explicit denies of SSH/RDP first, then the template's allows, then clients. */
-export function naclIngressRules(vpcCidr: string, clients: readonly NaclClientRule[]): DefaultNetworkAclIngress[] {
-  const rules: DefaultNetworkAclIngress[] = [
-    { ruleNo: 100, action: "deny", protocol: "tcp", cidrBlock: "0.0.0.0/0", fromPort: 22, toPort: 22 },
-    { ruleNo: 101, action: "deny", protocol: "tcp", cidrBlock: "0.0.0.0/0", fromPort: 3389, toPort: 3389 },
-    { ruleNo: 105, action: "allow", protocol: "tcp", cidrBlock: "0.0.0.0/0", fromPort: 1024, toPort: 65535 },
-    { ruleNo: 110, action: "allow", protocol: "tcp", cidrBlock: vpcCidr, fromPort: 443, toPort: 443 },
-  ];
-  let next = CLIENT_RULES_START;
-  for (const client of clients) {
-    for (const port of client.ports) {
-      if (port === 443 && client.cidr === vpcCidr) continue;
-      rules.push({ ruleNo: next++, action: "allow", protocol: "tcp", cidrBlock: client.cidr, fromPort: port, toPort: port });
-    }
-  }
-  return rules;
 }
 
 /** A zone's network resources. */
@@ -95,6 +78,10 @@ export class NewVpc extends Construct {
   readonly zones: ZoneNetwork[];
   /** The flow log group, when flow logs are on. */
   readonly flowLogGroup?: CloudwatchLogGroup;
+  /** The private subnets' network ACL. */
+  readonly privateNetworkAcl: NetworkAcl;
+  /** The S3 gateway endpoint, when there is one. */
+  readonly s3GatewayEndpoint?: VpcEndpoint;
 
   constructor(scope: Construct, id: string, props: NewVpcProps) {
     super(scope, id);
@@ -159,19 +146,30 @@ export class NewVpc extends Construct {
     this.privateSubnetIds = this.zones.map((z) => z.privateSubnet.id);
     this.publicSubnetIds = this.zones.map((z) => z.publicSubnet.id);
 
-    // The default NACL, managed natively: every subnet, the template's rules plus explicit SSH/RDP denies.
+    const allowAllOut = [{ ruleNo: 100, action: "allow", protocol: "-1", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 }];
+    // The private subnets' own ACL (see the module comment). Creating it moves their association off the default ACL.
+    this.privateNetworkAcl = new NetworkAcl(this, "private-network-acl", {
+      vpcId: this.vpcId,
+      subnetIds: this.privateSubnetIds,
+      ingress: privateNaclIngressRules(props.vpcCidr, props.clientRules ?? []),
+      egress: allowAllOut,
+      tags: name("private-nacl"),
+    });
+    // The default ACL, managed natively, for the public subnets (NAT gateways). Removing a subnet from
+    // its list is a no-op in the provider; the private subnets' association is replaced by the ACL above.
     new DefaultNetworkAcl(this, "default-network-acl", {
       defaultNetworkAclId: this.vpc.defaultNetworkAclId,
-      subnetIds: [...this.privateSubnetIds, ...this.publicSubnetIds],
-      ingress: naclIngressRules(props.vpcCidr, props.clientRules ?? []),
-      egress: [{ ruleNo: 100, action: "allow", protocol: "-1", cidrBlock: "0.0.0.0/0", fromPort: 0, toPort: 0 }],
+      subnetIds: this.publicSubnetIds,
+      ingress: publicNaclIngressRules(props.vpcCidr),
+      egress: allowAllOut,
       tags: name("default-nacl"),
+      dependsOn: [this.privateNetworkAcl],
     });
     // The default security group with no rules at all (Security Hub EC2.2).
     new DefaultSecurityGroup(this, "default-security-group", { vpcId: this.vpcId, tags: name("default-sg-locked") });
 
     if (props.s3GatewayEndpoint) {
-      new VpcEndpoint(this, "s3-gateway-endpoint", {
+      this.s3GatewayEndpoint = new VpcEndpoint(this, "s3-gateway-endpoint", {
         vpcId: this.vpcId,
         serviceName: `com.amazonaws.${props.region}.s3`,
         vpcEndpointType: "Gateway",

@@ -1,7 +1,14 @@
 /**
  * Security groups of Cloud Exchange: the load balancer's, the tasks' and the
- * file system's. Every rule is its own resource with a description; groups
- * have no rules but these (Terraform removes AWS's default allow-all egress).
+ * file system's (and the VPC endpoints' when a proxy is the only way out).
+ * Every rule is its own resource with a description; groups have no rules but
+ * these (Terraform removes AWS's default allow-all egress).
+ *
+ * Outbound, the tasks reach HTTPS anywhere (CE talks to Netskope tenants and
+ * plugin endpoints), the EFS mount targets, their HA peers and the extra
+ * rules the environment lists; plain HTTP only when the environment lists
+ * it. With a proxy and VPC endpoints, HTTPS goes only to the endpoints and
+ * S3's prefix list, and everything else through the proxy.
  */
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
@@ -37,8 +44,16 @@ export interface SecurityGroupsProps {
   readonly vpcId: string;
   /** How the UI is reached. */
   readonly uiAccess: UiAccess;
-  /** Proxy: the tasks reach these ports at these networks instead of HTTP (80) to anywhere. Default: no proxy. */
+  /** Proxy: the tasks reach these ports at these networks. Default: no proxy. */
   readonly proxy?: { readonly ports: readonly number[]; readonly cidrs: readonly string[] };
+  /**
+   * How the tasks reach AWS APIs. Default `internet` (HTTPS to anywhere, which CE needs anyway without a proxy).
+   * `vpc-endpoints`: HTTPS only to the interface endpoints (a group this construct creates, or the VPC's
+   * network for endpoints that already exist) and to S3's prefix list.
+   */
+  readonly awsServices?:
+    | { readonly via: "internet" }
+    | { readonly via: "vpc-endpoints"; readonly createEndpointGroup: boolean; readonly vpcCidr: string; readonly s3PrefixListId: string };
   /** Ports the tasks open to each other (HA inter-node traffic). Default none. */
   readonly peerPorts?: readonly PeerPort[];
   /** Extra outbound rules (e.g. a SIEM on syslog ports). Default none. */
@@ -53,6 +68,8 @@ export class SecurityGroups extends Construct {
   readonly fileSystemSecurityGroup: SecurityGroup;
   /** The new ALB's group, when there is one. */
   readonly loadBalancerSecurityGroup?: SecurityGroup;
+  /** The VPC interface endpoints' group, when this construct creates it. */
+  readonly endpointSecurityGroup?: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: SecurityGroupsProps) {
     super(scope, id);
@@ -123,13 +140,51 @@ export class SecurityGroups extends Construct {
       );
     }
 
-    egress("tasks-egress-https", tasks, {
-      description: "HTTPS to AWS APIs (images, logs, secrets) and to Netskope and plugin endpoints",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: "0.0.0.0/0",
-    });
+    const aws = props.awsServices ?? { via: "internet" };
+    if (aws.via === "internet") {
+      egress("tasks-egress-https", tasks, {
+        description: props.proxy
+          ? "HTTPS to AWS APIs (images, logs, secrets); everything else goes through the proxy"
+          : "HTTPS to AWS APIs (images, logs, secrets) and to Netskope and plugin endpoints",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: "0.0.0.0/0",
+      });
+    } else {
+      if (aws.createEndpointGroup) {
+        this.endpointSecurityGroup = group("vpc-endpoints", "VPC interface endpoints of the Cloud Exchange tasks");
+        ingress("vpc-endpoints-ingress-https", this.endpointSecurityGroup.id, {
+          description: "The tasks call AWS APIs through the endpoints on 443",
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          referencedSecurityGroupId: tasks,
+        });
+        egress("tasks-egress-endpoints", tasks, {
+          description: "HTTPS to the VPC interface endpoints (ECR, logs, secrets, ECS Exec)",
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          referencedSecurityGroupId: this.endpointSecurityGroup.id,
+        });
+      } else {
+        egress("tasks-egress-endpoints", tasks, {
+          description: `HTTPS to the VPC's interface endpoints in ${aws.vpcCidr} (ECR, logs, secrets, ECS Exec)`,
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          cidrIpv4: aws.vpcCidr,
+        });
+      }
+      egress("tasks-egress-s3", tasks, {
+        description: "HTTPS to S3 through the gateway endpoint (image layers)",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        prefixListId: aws.s3PrefixListId,
+      });
+    }
     if (props.proxy) {
       props.proxy.cidrs.forEach((cidr, i) => {
         for (const port of props.proxy!.ports) {
@@ -141,14 +196,6 @@ export class SecurityGroups extends Construct {
             cidrIpv4: cidr,
           });
         }
-      });
-    } else {
-      egress("tasks-egress-http", tasks, {
-        description: "HTTP to plugin endpoints (no proxy configured)",
-        ipProtocol: "tcp",
-        fromPort: 80,
-        toPort: 80,
-        cidrIpv4: "0.0.0.0/0",
       });
     }
     egress("tasks-egress-nfs", tasks, {

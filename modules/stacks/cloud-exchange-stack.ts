@@ -15,8 +15,9 @@ import { defenderNames, derive, Derived, Environment } from "../config";
 import { EncryptionKey } from "../encryption/encryption-key";
 import { TaskRoles } from "../iam/task-roles";
 import { LoadBalancer, listenerPorts } from "../ingress/load-balancer";
+import { AwsServiceEndpoints } from "../network/aws-service-endpoints";
 import { Network } from "../network/network";
-import { SecurityGroups, UiAccess } from "../network/security-groups";
+import { SecurityGroups, UI_PORT, UiAccess } from "../network/security-groups";
 import { Alarms } from "../observability/alarms";
 import { LogGroups } from "../observability/log-groups";
 import { CloudExchangeSecrets } from "../secrets/cloud-exchange-secrets";
@@ -120,9 +121,12 @@ export class CloudExchangeStack extends ReadableStack {
             vpcCidr: env.network.vpcCidr,
             privateSubnetCidrs: d.subnetCidrs!.private,
             publicSubnetCidrs: d.subnetCidrs!.public,
-            clientRules: d.albAllowedCidrs.map((cidr) => ({ cidr, ports: albPorts })),
+            clientRules:
+              ingress.mode === "existing-target-group"
+                ? (ingress.sourceCidrs ?? []).map((cidr) => ({ cidr, ports: [UI_PORT] }))
+                : d.albAllowedCidrs.map((cidr) => ({ cidr, ports: albPorts })),
             flowLogs: env.network.flowLogs.enabled
-              ? { trafficType: env.network.flowLogs.trafficType, retentionDays: env.network.flowLogs.retentionDays, kmsKeyArn: key.keyArn }
+              ? { trafficType: env.network.flowLogs.trafficType, retentionDays: env.network.flowLogs.retentionDays ?? env.logs.retentionDays, kmsKeyArn: key.keyArn }
               : undefined,
             s3GatewayEndpoint: env.network.s3GatewayEndpoint,
             ...where,
@@ -146,9 +150,29 @@ export class CloudExchangeStack extends ReadableStack {
       vpcId: network.vpcId,
       uiAccess,
       proxy: env.proxy ? { ports: proxyPorts(env.proxy), cidrs: env.proxy.egressCidrs ?? [d.vpcCidr] } : undefined,
+      awsServices:
+        env.proxy?.awsServiceAccess === "vpc-endpoints"
+          ? {
+              via: "vpc-endpoints",
+              createEndpointGroup: env.network.mode === "new",
+              vpcCidr: d.vpcCidr,
+              s3PrefixListId: network.newVpc?.s3GatewayEndpoint?.prefixListId ?? env.proxy.s3PrefixListId!,
+            }
+          : { via: "internet" },
       peerPorts: env.variant === "ha" ? haPeerPorts(d.release) : undefined,
       extraEgress: env.egressRules,
     });
+
+    if (securityGroups.endpointSecurityGroup) {
+      new AwsServiceEndpoints(this, "aws-service-endpoints", {
+        prefix: d.prefix,
+        region: env.region,
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        securityGroupId: securityGroups.endpointSecurityGroup.id,
+        executeCommand: env.workload.enableExecuteCommand,
+      });
+    }
 
     const release = d.release;
     const topology = env.variant === "ha" ? haTopology(d.haNamespace) : undefined;
@@ -234,7 +258,7 @@ export class CloudExchangeStack extends ReadableStack {
             sslPolicy: d.albSslPolicy,
             deletionProtection: ingress.deletionProtection && !allowDestroy,
             idleTimeoutSeconds: ingress.idleTimeoutSeconds,
-            accessLogRetentionDays: ingress.accessLogRetentionDays,
+            accessLogRetentionDays: ingress.accessLogRetentionDays ?? env.logs.retentionDays,
             allowDestroy,
             targetProtocol: release.ui.protocol,
           })

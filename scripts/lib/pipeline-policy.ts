@@ -22,6 +22,10 @@ export const ACTIONS_BY_TYPE: Readonly<Record<string, { service: string; actions
   aws_route: { service: "ec2", actions: ["ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute"] },
   aws_route_table_association: { service: "ec2", actions: ["ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:ReplaceRouteTableAssociation"] },
   aws_default_network_acl: { service: "ec2", actions: ["ec2:DescribeNetworkAcls", "ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAclEntry", "ec2:ReplaceNetworkAclEntry", "ec2:ReplaceNetworkAclAssociation"] },
+  aws_network_acl: {
+    service: "ec2",
+    actions: ["ec2:CreateNetworkAcl", "ec2:DeleteNetworkAcl", "ec2:DescribeNetworkAcls", "ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAclEntry", "ec2:ReplaceNetworkAclEntry", "ec2:ReplaceNetworkAclAssociation"],
+  },
   aws_default_security_group: { service: "ec2", actions: ["ec2:DescribeSecurityGroups", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"] },
   aws_security_group: { service: "ec2", actions: ["ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", "ec2:DescribeSecurityGroups", "ec2:RevokeSecurityGroupEgress"] },
   aws_vpc_security_group_ingress_rule: { service: "ec2", actions: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:ModifySecurityGroupRules", "ec2:DescribeSecurityGroupRules"] },
