@@ -7,6 +7,8 @@ export default defineEnvironment({
   size: { preset: "medium" },
   ingress: { mode: "alb", deletionProtection: false },
   logs: { retentionDays: 30 },
+  // ECS Exec for debugging; staging and prod keep it off (docs/runbooks.md: break-glass access).
+  workload: { enableExecuteCommand: true },
   alarms: { evaluationPeriods: 3 },
   tags: { ...shared.tags, Stage: "dev" },
 });

@@ -4,7 +4,7 @@ import { onlyResource, ref, synthEnvironment } from "../support/synth";
 
 describe("cluster", () => {
   it("is created with Container Insights, Fargate and KMS-encrypted, logged ECS Exec sessions", () => {
-    const stack = synthEnvironment(baseEnvironment());
+    const stack = synthEnvironment(baseEnvironment({ workload: { enableExecuteCommand: true } }));
     expect(onlyResource(stack, "aws_ecs_cluster")).toMatchObject({
       name: "ce-test",
       setting: [{ name: "containerInsights", value: "enabled" }],

@@ -187,7 +187,7 @@ describe("environment validation", () => {
       internalTls: { renewBeforeDays: 30, rotation: 0 },
       secrets: { mode: "generate", recoveryWindowDays: 30 },
       storage: { throughputMode: "elastic" },
-      workload: { platformVersion: "1.4.0", enableExecuteCommand: true },
+      workload: { platformVersion: "1.4.0", enableExecuteCommand: false },
       images: { core: {}, ui: {}, mongodb: {}, rabbitmq: {} },
       protection: { allowDestroy: false },
     });

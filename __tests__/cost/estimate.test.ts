@@ -7,7 +7,7 @@ import { environmentSources } from "../../environments";
 import { parseEnvironment, parseEnvironments } from "../../modules/config";
 import { estimate, runsPerMonth, UnknownRegionError } from "../../modules/cost/estimate";
 import { PRICES } from "../../modules/cost/prices";
-import { baseEnvironment, haEnvironment } from "../support/fixtures";
+import { baseEnvironment, haEnvironment, secretArn } from "../support/fixtures";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -47,6 +47,15 @@ describe("cost estimate", () => {
     const items = estimate(parseEnvironment(baseEnvironment({ ingress: { mode: "none" }, network: { mode: "existing", vpcId: "vpc-0a1b2c3d4e5f60718", vpcCidr: "10.40.0.0/16", privateSubnetIds: ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60722"] } }))).items.map((i) => i.item);
     expect(items).not.toContain("Application Load Balancer");
     expect(items).not.toContain("NAT gateways");
+  });
+
+  it("charges the interface endpoints a proxy-only environment needs, per zone", () => {
+    const env = parseEnvironment(
+      baseEnvironment({ images: { pullThroughCache: { credentialsSecretArn: secretArn("ecr-pullthroughcache/hub") } }, proxy: { httpsUrl: "http://p.corp:3128" } }),
+    );
+    // eu-west-1: 4 endpoints (ECR API, ECR Docker, Logs, Secrets Manager; ECS Exec is off) × 2 zones × 730 h × $0.011 = $64.24
+    expect(estimate(env).items.find((i) => i.item === "VPC interface endpoints")).toEqual({ item: "VPC interface endpoints", quantity: "4 × 2 zones × 730 h", monthlyUsd: 64.24 });
+    expect(estimate(parseEnvironment(baseEnvironment())).items.map((i) => i.item)).not.toContain("VPC interface endpoints");
   });
 
   it("counts scheduled defender runs", () => {

@@ -1,5 +1,6 @@
 /** The task roles: exactly the permissions Cloud Exchange needs, or existing roles. */
 import { baseEnvironment, withExistingSecrets } from "../support/fixtures";
+import { evaluate, statementsOf } from "../support/iam-simulator";
 import { onlyResource, policyOf, ref, resourceNamed, synthEnvironment } from "../support/synth";
 
 const secretRef = (name: string) => ref("aws_secretsmanager_secret", `secrets_${name}`, "arn");
@@ -60,28 +61,51 @@ describe("task roles", () => {
         Resource: `${ref("aws_cloudwatch_log_group", "logs_containers", "arn")}:log-stream:*`,
       },
       { Sid: "ReadTaskSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [secretRef("jwt-secret"), secretRef("maintenance"), secretRef("cluster")] },
-      { Sid: "DecryptTaskSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: [ref("aws_kms_key", "encryption-key_key", "arn")] },
+      {
+        Sid: "DecryptTaskSecretsThroughSecretsManager",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: [ref("aws_kms_key", "encryption-key_key", "arn")],
+        Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },
+      },
     ]);
+    const key = ref("aws_kms_key", "encryption-key_key", "arn");
+    const decrypt = (context: Record<string, string>) => evaluate(statements, { action: "kms:Decrypt", resource: key, context });
+    expect(decrypt({ "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" })).toBe("allowed");
+    expect(decrypt({})).toBe("implicitly denied");
   });
 
-  it("let the task role use this file system and ECS Exec, nothing else", () => {
-    const statements = policyOf(resourceNamed(stack, "aws_iam_role_policy", "iam_task-role-policy").policy).Statement;
+  const exec = synthEnvironment(baseEnvironment({ workload: { enableExecuteCommand: true } }));
+  const auditGroup = ref("aws_cloudwatch_log_group", "logs_execute-command", "arn");
+
+  it("let the task role use this file system and, with ECS Exec on, the exec channels, nothing else", () => {
+    const statements = policyOf(resourceNamed(exec, "aws_iam_role_policy", "iam_task-role-policy").policy).Statement;
     expect(statements.map((s) => s.Sid)).toEqual([
       "MountAndWriteTheFileSystem",
       "OpenEcsExecChannels",
       "FindTheExecAuditLogGroup",
-      "WriteExecAuditLogs",
+      "AppendExecAuditLogs",
+      "NeverAlterTheExecAuditTrail",
       "DecryptExecSessions",
     ]);
     expect(statements[0]).toMatchObject({ Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"], Resource: ref("aws_efs_file_system", "storage_file-system", "arn") });
-    expect(statements[3].Resource).toBe(`${ref("aws_cloudwatch_log_group", "logs_execute-command", "arn")}:*`);
+    expect(statements[3].Resource).toBe(`${auditGroup}:*`);
   });
 
-  it("drop the ECS Exec permissions when ECS Exec is off", () => {
-    const off = synthEnvironment(baseEnvironment({ workload: { enableExecuteCommand: false } }));
-    const statements = policyOf(resourceNamed(off, "aws_iam_role_policy", "iam_task-role-policy").policy).Statement;
+  it("let the audited containers append to the exec audit log but never delete, shorten, re-key or redirect it", () => {
+    const statements = statementsOf(resourceNamed(exec, "aws_iam_role_policy", "iam_task-role-policy").policy);
+    const request = (action: string, resource = `${auditGroup}:log-stream:ecs-execute-command-1`) => evaluate(statements, { action, resource });
+    expect(request("logs:PutLogEvents")).toBe("allowed");
+    for (const action of ["logs:DeleteLogStream", "logs:PutRetentionPolicy", "logs:DeleteLogGroup", "logs:DisassociateKmsKey", "logs:PutSubscriptionFilter"]) {
+      expect({ action, decision: request(action, auditGroup) }).toEqual({ action, decision: "explicitly denied" });
+    }
+  });
+
+  it("leave ECS Exec off by default, with no exec permissions, channels or audit group", () => {
+    const statements = policyOf(resourceNamed(stack, "aws_iam_role_policy", "iam_task-role-policy").policy).Statement;
     expect(statements.map((s) => s.Sid)).toEqual(["MountAndWriteTheFileSystem"]);
-    expect(onlyResource(off, "aws_ecs_service").enable_execute_command).toBe(false);
+    expect(onlyResource(stack, "aws_ecs_service").enable_execute_command).toBe(false);
+    expect(stack.resource?.aws_cloudwatch_log_group?.["logs_execute-command"]).toBeUndefined();
   });
 
   it("read the proxy, CA and registry secrets when configured, and decrypt with an existing secrets key", () => {
@@ -98,7 +122,7 @@ describe("task roles", () => {
     const statements = policyOf(resourceNamed(synthEnvironment(input), "aws_iam_role_policy", "iam_execution-role-policy").policy).Statement;
     const secrets = statements.find((s) => s.Sid === "ReadTaskSecrets")!.Resource;
     expect(secrets).toEqual(expect.arrayContaining([arn("proxy"), arn("ca"), arn("dockerhub")]));
-    expect(statements.find((s) => s.Sid === "DecryptTaskSecrets")!.Resource).toEqual([kms]);
+    expect(statements.find((s) => s.Sid === "DecryptTaskSecretsThroughSecretsManager")!.Resource).toEqual([kms]);
     expect(statements.find((s) => s.Sid === "PullImages")).toBeUndefined();
   });
 

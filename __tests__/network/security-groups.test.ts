@@ -96,7 +96,7 @@ describe("security groups in other ingress modes", () => {
     expect(out.some(([, r]) => r.cidr_ipv4 === "0.0.0.0/0")).toBe(false);
     const endpoints = resourcesOf(stack, "aws_vpc_endpoint").filter(([, e]) => e.vpc_endpoint_type === "Interface");
     expect(endpoints.map(([, e]) => e.service_name).sort()).toEqual(
-      ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssmmessages"].map((x) => `com.amazonaws.eu-west-1.${x}`),
+      ["ecr.api", "ecr.dkr", "logs", "secretsmanager"].map((x) => `com.amazonaws.eu-west-1.${x}`),
     );
     for (const [, e] of endpoints) expect(e).toMatchObject({ private_dns_enabled: true, security_group_ids: [sg("vpc-endpoints")] });
     expect(rules(stack)).toContain(`in ${sg("vpc-endpoints")} 443-443 ${sg("tasks")}`);

@@ -61,7 +61,7 @@ describePlans("offline terraform plan", () => {
       aws_default_security_group: 1,
       aws_vpc_endpoint: 1,
       aws_flow_log: 1,
-      aws_cloudwatch_log_group: 4,
+      aws_cloudwatch_log_group: 3,
       aws_iam_role: 7,
       aws_iam_role_policy: 7,
       aws_kms_key: 1,
@@ -114,7 +114,8 @@ describePlans("offline terraform plan", () => {
         deployment_minimum_healthy_percent: 0,
         deployment_maximum_percent: 100,
         deployment_circuit_breaker: [{ enable: true, rollback: true }],
-        enable_execute_command: true,
+        // Only dev turns ECS Exec on.
+        enable_execute_command: name === "ce-dev",
         launch_type: "FARGATE",
         network_configuration: [expect.objectContaining({ assign_public_ip: false })],
       });

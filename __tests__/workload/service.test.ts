@@ -28,8 +28,9 @@ describe("service", () => {
     });
   });
 
-  it("enables ECS Exec", () => {
-    expect(service.enable_execute_command).toBe(true);
+  it("leaves ECS Exec off unless the environment turns it on", () => {
+    expect(service.enable_execute_command).toBe(false);
+    expect(onlyResource(synthEnvironment(baseEnvironment({ workload: { enableExecuteCommand: true } })), "aws_ecs_service").enable_execute_command).toBe(true);
   });
 
   it("registers the UI container's port 3000 with the target group, after the listeners and mount targets exist", () => {

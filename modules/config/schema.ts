@@ -484,7 +484,12 @@ export const environmentObject = z.strictObject({
         .enum(["1.4.0", "LATEST"])
         .default("1.4.0")
         .describe("Fargate platform version; EFS volumes and 8/16 vCPU tasks need 1.4.0."),
-      enableExecuteCommand: z.boolean().default(true).describe("ECS Exec (audited, KMS-encrypted sessions)."),
+      enableExecuteCommand: z
+        .boolean()
+        .default(false)
+        .describe(
+          "ECS Exec (audited, KMS-encrypted sessions). Off by default: a session reads every secret the containers hold. Turn it on for a break-glass session and off again (docs/runbooks.md).",
+        ),
     })
     .prefault({})
     .describe("ECS service settings."),

@@ -2,6 +2,7 @@
  * A monthly cost estimate of an environment: itemized, from the price table
  * in prices.ts and stated usage assumptions. Pure functions.
  */
+import { TASK_ENDPOINT_SERVICES } from "../network/aws-service-endpoints";
 import { DEFENDER_UPDATER_TASK, derive, Environment } from "../config";
 import { PRICES, PRICES_RECORDED, RegionPrices } from "./prices";
 
@@ -89,6 +90,10 @@ export function estimate(env: Environment, assumptions: UsageAssumptions = DEFAU
     add("NAT gateways", `${zones} × ${hours} h`, zones * hours * prices.natGatewayHour);
     add("NAT data processing", `${assumptions.natDataGb} GB`, assumptions.natDataGb * prices.natGatewayGb);
     add("NAT public IPv4 addresses", `${zones} × ${hours} h`, zones * hours * prices.publicIpv4Hour);
+    if (env.proxy?.awsServiceAccess === "vpc-endpoints") {
+      const endpoints = TASK_ENDPOINT_SERVICES.length + (env.workload.enableExecuteCommand ? 1 : 0);
+      add("VPC interface endpoints", `${endpoints} × ${zones} zones × ${hours} h`, endpoints * zones * hours * prices.interfaceEndpointHour);
+    }
   }
   if (env.ingress.mode === "alb") {
     add("Application Load Balancer", `${hours} h + ${assumptions.albLcu} LCU`, hours * (prices.albHour + assumptions.albLcu * prices.albLcuHour));

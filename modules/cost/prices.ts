@@ -4,6 +4,7 @@
  * Source: the AWS public pricing pages, on-demand, Linux/x86:
  *   https://aws.amazon.com/fargate/pricing/
  *   https://aws.amazon.com/vpc/pricing/                (NAT gateway, public IPv4)
+ *   https://aws.amazon.com/privatelink/pricing/        (interface endpoints)
  *   https://aws.amazon.com/elasticloadbalancing/pricing/
  *   https://aws.amazon.com/efs/pricing/
  *   https://aws.amazon.com/cloudwatch/pricing/          (Logs)
@@ -27,6 +28,8 @@ export interface RegionPrices {
   readonly natGatewayGb: number;
   /** Public IPv4 address (each NAT gateway's Elastic IP), per hour. */
   readonly publicIpv4Hour: number;
+  /** Interface VPC endpoint, per endpoint and zone, per hour (data processing not included). */
+  readonly interfaceEndpointHour: number;
   /** Application Load Balancer, per hour and per LCU-hour. */
   readonly albHour: number;
   readonly albLcuHour: number;
@@ -50,6 +53,7 @@ const US_EAST_1: RegionPrices = {
   natGatewayHour: 0.045,
   natGatewayGb: 0.045,
   publicIpv4Hour: 0.005,
+  interfaceEndpointHour: 0.01,
   albHour: 0.0225,
   albLcuHour: 0.008,
   efsStandardGbMonth: 0.3,
@@ -71,6 +75,7 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     natGatewayHour: 0.048,
     natGatewayGb: 0.048,
     publicIpv4Hour: 0.005,
+    interfaceEndpointHour: 0.011,
     albHour: 0.0252,
     albLcuHour: 0.008,
     efsStandardGbMonth: 0.33,
@@ -86,6 +91,7 @@ export const PRICES: Readonly<Record<string, RegionPrices>> = {
     natGatewayHour: 0.052,
     natGatewayGb: 0.052,
     publicIpv4Hour: 0.005,
+    interfaceEndpointHour: 0.012,
     albHour: 0.027,
     albLcuHour: 0.0088,
     efsStandardGbMonth: 0.36,

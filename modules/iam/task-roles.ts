@@ -43,7 +43,7 @@ export interface TaskRolesProps extends AwsLocation {
 }
 
 /** The execution role's policy statements. */
-export function executionStatements(needs: TaskRolesProps["execution"]): PolicyStatement[] {
+export function executionStatements(needs: TaskRolesProps["execution"], region: string): PolicyStatement[] {
   const statements: PolicyStatement[] = [...ecrPullStatements(needs.ecrRepositoryArns, "PullImages")];
   if (needs.pullThroughCacheRepositoryArns && needs.pullThroughCacheRepositoryArns.length > 0) {
     statements.push({
@@ -64,7 +64,13 @@ export function executionStatements(needs: TaskRolesProps["execution"]): PolicyS
     statements.push({ Sid: "ReadTaskSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [...needs.secretArns] });
   }
   if (needs.kmsKeyArns.length > 0) {
-    statements.push({ Sid: "DecryptTaskSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: [...needs.kmsKeyArns] });
+    statements.push({
+      Sid: "DecryptTaskSecretsThroughSecretsManager",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: [...needs.kmsKeyArns],
+      Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+    });
   }
   return statements;
 }
@@ -95,16 +101,41 @@ export function taskStatements(needs: TaskRolesProps["task"], partition: string,
         Resource: `arn:${partition}:logs:${region}:${accountId}:log-group:*`,
       },
       {
-        Sid: "WriteExecAuditLogs",
+        // Append only: CloudWatch Logs has no call that changes or removes an event through these actions.
+        Sid: "AppendExecAuditLogs",
         Effect: "Allow",
         Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
         Resource: `${needs.execute.logGroupArn}:*`,
       },
+      {
+        // The audited containers may never remove, shorten, re-key or redirect their own audit trail,
+        // whatever else is attached to the role later.
+        Sid: "NeverAlterTheExecAuditTrail",
+        Effect: "Deny",
+        Action: [...AUDIT_TRAIL_ALTERING_ACTIONS],
+        Resource: [needs.execute.logGroupArn, `${needs.execute.logGroupArn}:*`],
+      },
+      // The SSM agent in the container decrypts the session's data channel with KMS itself, not through
+      // another service, so no kms:ViaService condition can apply; the statement names the one key.
       { Sid: "DecryptExecSessions", Effect: "Allow", Action: "kms:Decrypt", Resource: needs.execute.kmsKeyArn },
     );
   }
   return statements;
 }
+
+/** CloudWatch Logs actions that remove, shorten, re-key or redirect a log group's events. */
+export const AUDIT_TRAIL_ALTERING_ACTIONS = [
+  "logs:DeleteLogGroup",
+  "logs:DeleteLogStream",
+  "logs:PutRetentionPolicy",
+  "logs:DeleteRetentionPolicy",
+  "logs:DisassociateKmsKey",
+  "logs:AssociateKmsKey",
+  "logs:PutSubscriptionFilter",
+  "logs:DeleteSubscriptionFilter",
+  "logs:PutDataProtectionPolicy",
+  "logs:DeleteDataProtectionPolicy",
+] as const;
 
 /** The task execution role and the task role. */
 export class TaskRoles extends Construct {
@@ -135,7 +166,7 @@ export class TaskRoles extends Construct {
       new IamRolePolicy(this, "execution-role-policy", {
         role: this.executionRole.id,
         name: "start-cloud-exchange-tasks",
-        policy: policyDocument(executionStatements(props.execution)),
+        policy: policyDocument(executionStatements(props.execution, props.region)),
       });
       this.executionRoleArn = this.executionRole.arn;
     }
