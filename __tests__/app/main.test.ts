@@ -11,7 +11,7 @@ import { Testing } from "cdktf";
 import { environmentFiles, environmentSources } from "../../environments";
 import { buildApp, sourcesFromProcess } from "../../main";
 import { derive, environmentWarnings, parseEnvironment, parseEnvironments } from "../../modules/config";
-import { baseEnvironment } from "../support/fixtures";
+import { baseEnvironment, CERTIFICATE_ARN } from "../support/fixtures";
 import { CloudExchangeStack } from "../../modules/stacks/cloud-exchange-stack";
 
 const ROOT = join(__dirname, "..", "..");
@@ -77,10 +77,26 @@ describe("synthesis", () => {
 
 describe("warnings", () => {
   it("name an end-of-life release only once its support has ended", () => {
-    const legacy = parseEnvironment(baseEnvironment({ release: "5.0" }));
+    const https = { ingress: { mode: "alb" as const, certificateArn: CERTIFICATE_ARN } };
+    const legacy = parseEnvironment(baseEnvironment({ release: "5.0", ...https }));
     expect(environmentWarnings([legacy], ["a.ts"], "2026-01-30")).toEqual([]);
     expect(environmentWarnings([legacy], ["a.ts"], "2026-01-31")).toEqual([{ source: "a.ts", path: "release", message: expect.stringContaining("on 2026-01-31") }]);
-    expect(environmentWarnings([parseEnvironment(baseEnvironment())], ["b.ts"], "2030-01-01")).toEqual([]);
+    expect(environmentWarnings([parseEnvironment(baseEnvironment(https))], ["b.ts"], "2030-01-01")).toEqual([]);
+  });
+
+  it("name a load balancer that serves plain HTTP (ELB.1)", () => {
+    expect(environmentWarnings([parseEnvironment(baseEnvironment())], ["b.ts"], "2026-01-01")).toEqual([
+      {
+        source: "b.ts",
+        path: "ingress.certificateArn",
+        message: expect.stringMatching(/^is not set: the load balancer serves plain HTTP.*Security Hub ELB.1 fails/),
+      },
+    ]);
+  });
+
+  it("are none for the shipped environments today but the end of CE 5.0 where one runs it", () => {
+    const shipped = parseEnvironments(environmentSources());
+    expect(environmentWarnings(shipped, [], "2026-11-23").filter((w) => w.path !== "release")).toEqual([]);
   });
 });
 

@@ -102,7 +102,7 @@ describePlans("offline terraform plan", () => {
   it("plans no network or load balancer for an existing VPC without ingress", () => {
     const counts = resourceCountsByType(results.get("ce-exnone")!.plan);
     for (const type of ["aws_vpc", "aws_subnet", "aws_nat_gateway", "aws_lb", "aws_s3_bucket", "aws_flow_log"]) expect(counts[type]).toBeUndefined();
-    expect(counts).toMatchObject({ aws_security_group: 3, aws_vpc_security_group_ingress_rule: 1, aws_vpc_security_group_egress_rule: 3, aws_efs_mount_target: 2, aws_ecs_service: 1, aws_cloudwatch_metric_alarm: 4 });
+    expect(counts).toMatchObject({ aws_security_group: 3, aws_vpc_security_group_ingress_rule: 1, aws_vpc_security_group_egress_rule: 4, aws_efs_mount_target: 2, aws_ecs_service: 1, aws_cloudwatch_metric_alarm: 4 });
   });
 
   it("evaluates the standalone service's deployment settings as intended", () => {

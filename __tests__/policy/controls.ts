@@ -272,11 +272,10 @@ export const CONTROLS: Control[] = [
   },
   {
     id: "ELB.1",
-    title: "HTTP listeners redirect to HTTPS when the load balancer has a certificate",
+    title: "HTTP listeners redirect to HTTPS",
     check: (s) =>
       each(s, "aws_lb").flatMap(([address]) => {
         const listeners = referencing(s, "aws_lb_listener", "load_balancer_arn", address);
-        if (!listeners.some((l) => l.protocol === "HTTPS")) return [];
         return listeners
           .filter((l) => l.protocol === "HTTP")
           .filter((l) => !asList(l.default_action).every((a: any) => a.type === "redirect" && first(a.redirect)?.protocol === "HTTPS"))
@@ -386,8 +385,8 @@ export const CONTROLS: Control[] = [
     check: (s) => {
       const logTargets = serverAccessLogTargets(s);
       return each(s, "aws_s3_bucket")
-        .filter(([address]) => !logTargets.has(address) && !companion(s, address, "aws_s3_bucket_logging"))
-        .map(([resource]) => ({ resource, message: "no server access logging" }));
+        .filter(([address]) => !companion(s, address, "aws_s3_bucket_logging"))
+        .map(([resource]) => ({ resource, message: logTargets.has(resource) ? "no server access logging (it receives other buckets' logs)" : "no server access logging" }));
     },
     breaks: { stack: "ce-dev", mutate: (s) => delete s.resource!.aws_s3_bucket_logging },
   },

@@ -71,6 +71,8 @@ export function variations(): Record<string, EnvironmentInput> {
         organizationalUnitIds: ["ou-ab12-cdef3456"],
         accounts: ["111111111111", "222222222222"],
         passRoles: ["apps-*-task", "apps-*-execution"],
+        credentialId: "aws-ecr-apps",
+        consolePort: 8083,
         run: { mode: "scheduled", scheduleExpression: "rate(1 day)" },
       },
     }),

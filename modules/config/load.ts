@@ -156,6 +156,13 @@ export function environmentWarnings(environments: readonly Environment[], source
         message: `CE ${release.id} reached the end of Netskope's support on ${release.endOfLife}; move to ${DEFAULT_RELEASE} (docs/upgrades.md)`,
       });
     }
+    if (env.ingress.mode === "alb" && !env.ingress.certificateArn) {
+      warnings.push({
+        source: sources[i] ?? `environment ${env.name}`,
+        path: "ingress.certificateArn",
+        message: "is not set: the load balancer serves plain HTTP, so CE's logins and API tokens cross the network unencrypted (Security Hub ELB.1 fails); set a certificate",
+      });
+    }
     if (env.defender.enabled && env.defender.allowOtherEnvironments) {
       env.defender.clusters.forEach((cluster, j) => {
         const other = otherEnvironmentOfCluster(cluster, env.name);
