@@ -18,6 +18,7 @@ describe("runbooks", () => {
   it("cover the routine tasks", () => {
     expect(sections.map((s) => s.split("\n")[0])).toEqual([
       "First login and reaching the UI",
+      "Break-glass access with ECS Exec",
       "Upgrading Cloud Exchange",
       "Moving a standalone environment to HA",
       "Backing up and restoring EFS",

@@ -190,7 +190,10 @@ describe("HA cluster", () => {
         CE_REPLICA_SET: REPLICA_SET_NAME,
         CE_SHARED_DIR: HA_SHARED_PATH,
       });
-      expect(init.secrets).toEqual([{ name: "MAINTENANCE_PASSWORD", valueFrom: `${ref("aws_secretsmanager_secret", "secrets_maintenance", "arn")}:MAINTENANCE_PASSWORD::` }]);
+      expect(init.secrets).toEqual([
+        { name: "MONGO_ROOT_PASSWORD", valueFrom: `${ref("aws_secretsmanager_secret", "secrets_cluster", "arn")}:MONGO_ROOT_PASSWORD::` },
+        { name: "CE_PREVIOUS_ROOT_PASSWORD", valueFrom: `${ref("aws_secretsmanager_secret", "secrets_maintenance", "arn")}:MAINTENANCE_PASSWORD::` },
+      ]);
     });
   });
 

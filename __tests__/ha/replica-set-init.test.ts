@@ -70,7 +70,8 @@ function run(scenario: Scenario) {
         CE_SEED_HOST: node(1),
         CE_REPLICA_SET: "mongo_replica_set",
         CE_SHARED_DIR: join(dir, "shared"),
-        MAINTENANCE_PASSWORD: "pw-not-to-be-logged",
+        MONGO_ROOT_PASSWORD: "pw-not-to-be-logged",
+        CE_PREVIOUS_ROOT_PASSWORD: "old-pw-not-to-be-logged",
         CE_POLL_SECONDS: "0",
         CE_MAX_ROUNDS: "4",
       },
@@ -140,7 +141,8 @@ describe("replica-set-init", () => {
     for (const scenario of [{ self: 1, states: { 1: "UNINITIALIZED" } }, { self: 2, states: { 2: "UNINITIALIZED" } }]) {
       const result = run(scenario);
       expect(result.output).not.toContain("pw-not-to-be-logged");
-      expect(result.argv).toContain("process.env.MAINTENANCE_PASSWORD");
+      expect(result.argv).toContain("process.env.MONGO_ROOT_PASSWORD");
+      expect(result.argv).toContain("process.env.CE_PREVIOUS_ROOT_PASSWORD");
       expect(result.argv).not.toContain("pw-not-to-be-logged");
     }
   });

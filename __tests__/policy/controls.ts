@@ -502,6 +502,40 @@ export const CONTROLS: Control[] = [
     breaks: { stack: "ce-dev", mutate: (s) => delete Object.values(s.resource!.aws_secretsmanager_secret)[0].kms_key_id },
   },
   {
+    id: "SecretsManager.1/SecretsManager.4",
+    title: "Secrets Manager secrets rotate automatically (within 90 days)",
+    check: (s) =>
+      each(s, "aws_secretsmanager_secret")
+        .filter(([address]) => {
+          const rotation = referencing(s, "aws_secretsmanager_secret_rotation", "secret_id", address)[0];
+          return !rotation || !(Number(first(rotation.rotation_rules)?.automatically_after_days) <= 90);
+        })
+        .map(([resource]) => ({ resource, message: "no automatic rotation within 90 days" })),
+    breaks: {
+      stack: "ce-dev",
+      mutate: (s) => (s.resource!.aws_secretsmanager_secret["another-secret"] = { name: "ce/dev/another", kms_key_id: "k" }),
+    },
+  },
+  {
+    id: "CE-1",
+    title: "identity policies use KMS keys only through a named AWS service (kms:ViaService)",
+    check: (s) =>
+      policyStatements(s)
+        .filter(({ kind, statement }) => kind === "identity" && statement.Effect === "Allow")
+        .filter(({ statement }) => asList(statement.Action).some((a) => /^kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt)/i.test(String(a)) || a === "kms:*"))
+        .filter(({ statement }) => !statement.Condition?.StringEquals?.["kms:ViaService"])
+        .map(({ resource, statement }) => ({ resource, message: `${statement.Sid ?? "a statement"} uses KMS without kms:ViaService` })),
+    breaks: {
+      stack: "ce-staging",
+      mutate: (s) => {
+        const policy = s.resource!.aws_iam_role_policy["iam_execution-role-policy"];
+        const doc = JSON.parse(policy.policy);
+        for (const statement of doc.Statement) delete statement.Condition;
+        policy.policy = JSON.stringify(doc);
+      },
+    },
+  },
+  {
     id: "IAM.1",
     title: "no IAM policy allows every action (*:*)",
     check: (s) =>

@@ -78,6 +78,39 @@ export const EXCEPTIONS: readonly PolicyException[] = [
     reason: "dev's flow logs follow its logs.retentionDays (30 days), like its other logs; staging and prod keep them a year or more.",
   },
   {
+    control: "SecretsManager.1/SecretsManager.4",
+    stack: "*",
+    resource: "aws_secretsmanager_secret.secrets_jwt-secret",
+    reason:
+      "CE verifies sessions with one JWT secret and has no second key to accept during a change, so rotating it signs every user out: " +
+      "it is rotated by hand at a planned moment (docs/runbooks.md, Rotating secrets), not by a Lambda on a timer.",
+  },
+  {
+    control: "SecretsManager.1/SecretsManager.4",
+    stack: "*",
+    resource: "aws_secretsmanager_secret.secrets_maintenance",
+    reason:
+      "MongoDB's cteadmin and RabbitMQ's user keep the password they were created with and CE reads it only at start; a rotation that " +
+      "changes the secret without changing both users locks CE out of its data. Changing it is a maintenance-window runbook (docs/runbooks.md).",
+  },
+  {
+    control: "SecretsManager.1/SecretsManager.4",
+    stack: "*",
+    resource: "aws_secretsmanager_secret.secrets_cluster",
+    reason:
+      "The Erlang cookie and the replica-set keyfile must change on every HA node at the same moment (all nodes stopped), and MongoDB's " +
+      "root password must change in MongoDB first: both are runbook steps with a backup (docs/runbooks.md), never an unattended rotation.",
+  },
+  {
+    control: "CE-1",
+    stack: "*",
+    resource: "aws_iam_role_policy.iam_task-role-policy",
+    message: "DecryptExecSessions",
+    reason:
+      "With ECS Exec on, the SSM agent inside the container decrypts the session's data channel with KMS itself, not through another " +
+      "service, so kms:ViaService cannot apply; the statement names the environment's one key, and ECS Exec is off unless an environment turns it on.",
+  },
+  {
     control: "CKV_AWS_355",
     stack: "*",
     resource: "aws_iam_role_policy.*",

@@ -39,6 +39,7 @@ describe("nothing lost", () => {
       "random_password.secrets_jwt-secret-value",
       "random_password.secrets_maintenance-password-value",
       "random_password.secrets_mongo-replica-key-value",
+      "random_password.secrets_mongo-root-password-value",
       "random_password.secrets_rabbitmq-cookie-value",
     ]);
     expect(inventory["ce-state-bootstrap"].filter((a) => a.startsWith("aws_s3_bucket.") || a.startsWith("aws_kms_key."))).toHaveLength(6);

@@ -1,5 +1,6 @@
 /** EFS: encrypted, backed up, one mount target per private subnet, owner-fixed access points, TLS + IAM only. */
 import { baseEnvironment } from "../support/fixtures";
+import { evaluate, statementsOf } from "../support/iam-simulator";
 import { onlyResource, policyOf, ref, resourcesOf, synthEnvironment } from "../support/synth";
 
 const fs = (attr: string) => ref("aws_efs_file_system", "storage_file-system", attr);
@@ -91,7 +92,36 @@ describe("the file system", () => {
         Condition: { Bool: { "aws:SecureTransport": "true", "elasticfilesystem:AccessedViaMountTarget": "true" } },
       },
       expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+      expect.objectContaining({ Sid: "DenyEveryOtherPrincipal", Effect: "Deny" }),
+      expect.objectContaining({ Sid: "DenyRequestsWithoutAnAccessPoint", Effect: "Deny" }),
     ]);
+  });
+
+  describe("file system policy, evaluated", () => {
+    const statements = statementsOf(onlyResource(stack, "aws_efs_file_system_policy").policy);
+    const taskRole = ref("aws_iam_role", "iam_task-role", "arn");
+    const through = { "aws:SecureTransport": "true", "elasticfilesystem:AccessedViaMountTarget": "true", "elasticfilesystem:AccessPointArn": "arn:aws:elasticfilesystem:eu-west-1:210987654321:access-point/fsap-0123" };
+    const mount = (principal: string, context: Record<string, string>, action = "elasticfilesystem:ClientMount") =>
+      evaluate(statements, { principal, action, resource: fs("arn"), context });
+
+    it("lets the task role mount over TLS through a mount target and an access point", () => {
+      expect(mount(taskRole, through)).toBe("allowed");
+      expect(mount(taskRole, through, "elasticfilesystem:ClientWrite")).toBe("allowed");
+    });
+
+    it("denies any other principal, even one whose identity policy grants the mount", () => {
+      expect(mount("arn:aws:iam::210987654321:role/Administrator", through)).toBe("explicitly denied");
+    });
+
+    it("denies the task role without an access point (a mount of the root as any user), and root access always", () => {
+      const { ["elasticfilesystem:AccessPointArn"]: _none, ...withoutAccessPoint } = through;
+      expect(mount(taskRole, withoutAccessPoint)).toBe("explicitly denied");
+      expect(mount(taskRole, through, "elasticfilesystem:ClientRootAccess")).toBe("implicitly denied");
+    });
+
+    it("denies plain NFS", () => {
+      expect(mount(taskRole, { ...through, "aws:SecureTransport": "false" })).toBe("explicitly denied");
+    });
   });
 
   it("names an existing task role in its policy when one is given", () => {

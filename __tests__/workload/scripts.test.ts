@@ -295,6 +295,55 @@ describe("mongodb-entrypoint.sh", () => {
     expect(existsSync(join(dir, "mongosh.args"))).toBe(false);
   });
 
+  describe("moving root off the maintenance password (its own secret since CE 6.x), run against a pretend mongod", () => {
+    const FAKE = join(__dirname, "..", "support", "fake-mongosh.cjs");
+    const start = (state: object, extra: Record<string, string> = {}) => {
+      writeFileSync(join(dir, "bin", "mongosh"), `#!/bin/sh\nexec node "${FAKE}" "$@"\n`);
+      writeFileSync(join(dir, "mongod.json"), JSON.stringify(state));
+      const result = run({
+        FAKE_MONGOD_STATE: join(dir, "mongod.json"),
+        FAKE_MONGOSH_LOG: join(dir, "mongosh.args"),
+        MONGO_INITDB_ROOT_PASSWORD: "new-root-pw",
+        CE_PREVIOUS_ROOT_PASSWORD: "maintenance-pw",
+        CE_AUTOCOMPACT_POLL_SECONDS: "0",
+        CE_AUTOCOMPACT_ATTEMPTS: "3",
+        ...extra,
+      });
+      // The background job outlives the stand-in entrypoint by a moment.
+      spawnSync("sleep", ["1.5"]);
+      return { result, state: JSON.parse(readFileSync(join(dir, "mongod.json"), "utf8")), calls: readFileSync(join(dir, "mongosh.args"), "utf8") };
+    };
+
+    it("changes root's password on a standalone mongod whose root still has the maintenance password", () => {
+      const { result, state, calls } = start({ users: { root: "maintenance-pw" } });
+      expect(state.users.root).toBe("new-root-pw");
+      expect(result.stdout).toContain("mongodb: root moved from the maintenance password to its own secret");
+      expect(calls).not.toMatch(/new-root-pw|maintenance-pw/);
+      expect(result.stdout + result.stderr).not.toMatch(/new-root-pw|maintenance-pw/);
+    });
+
+    it("changes it on the primary only; a secondary leaves it to replication", () => {
+      expect(start({ users: { root: "maintenance-pw" }, setName: "mongo_replica_set", primary: true }).state.users.root).toBe("new-root-pw");
+      const secondary = start({ users: { root: "maintenance-pw" }, setName: "mongo_replica_set", primary: false });
+      expect(secondary.state.users.root).toBe("maintenance-pw");
+      expect(secondary.result.stdout).toContain("root still uses the maintenance password");
+    });
+
+    it("leaves a root that already has its own password alone, and does nothing when neither password works", () => {
+      const current = start({ users: { root: "new-root-pw" } });
+      expect(current.state.users.root).toBe("new-root-pw");
+      expect(current.result.stdout).toContain("mongodb: root uses its own secret");
+      const neither = start({ users: { root: "someone-elses" } });
+      expect(neither.state.users.root).toBe("someone-elses");
+      expect(neither.result.stdout).toContain("neither password worked");
+    });
+
+    it("then turns on autoCompact with the new password", () => {
+      const { result } = start({ users: { root: "maintenance-pw" } }, { MONGODB_AUTOCOMPACT_ENABLED: "true" });
+      expect(result.stdout).toContain("mongodb: autoCompact ENABLED");
+    });
+  });
+
   it("turns on CE's autoCompact as root without putting the password on a command line", () => {
     const result = run({ MONGODB_AUTOCOMPACT_ENABLED: "true", MONGODB_AUTOCOMPACT_FREE_SPACE_TARGET_MB: "1024" });
     expect(result.stdout).toContain("mongodb: autoCompact ENABLED (freeSpaceTargetMB 1024)");

@@ -189,6 +189,17 @@ describe("CE 6.1 task definition", () => {
     ]);
   });
 
+  it("gives MongoDB's root password (its own key of the cluster secret) to the mongodb container only, never to core or the UI", () => {
+    const root = `${ref("aws_secretsmanager_secret", "secrets_cluster", "arn")}:MONGO_ROOT_PASSWORD::`;
+    const holders = containers.filter((c) => (c.secrets ?? []).some((s: any) => s.valueFrom === root)).map((c) => c.name);
+    expect(holders).toEqual(["mongodb"]);
+    expect(containerNamed(task, "mongodb").secrets.find((s: any) => s.name === "MONGO_INITDB_ROOT_PASSWORD").valueFrom).toBe(root);
+    // The application user (cteadmin, in core's connection string) keeps the maintenance password; root no longer shares it.
+    const maintenance = `${ref("aws_secretsmanager_secret", "secrets_maintenance", "arn")}:MAINTENANCE_PASSWORD::`;
+    expect(containerNamed(task, "mongodb").secrets.find((s: any) => s.name === "MONGODB_PASSWORD").valueFrom).toBe(maintenance);
+    for (const name of ["core", "ui"]) expect((containerNamed(task, name).secrets ?? []).map((s: any) => s.valueFrom)).not.toContain(root);
+  });
+
   it("mounts CE 6's paths: nested custom_plugins, /etc/files-data, the certificates, RabbitMQ's data for its disk check", () => {
     expect(mountsOf(containerNamed(task, "core"))).toEqual([
       "plugins:/opt/netskope/plugins",

@@ -61,6 +61,8 @@ export const CE_5_0: CloudExchangeRelease = {
   mongodb: {
     version: "5.0",
     featureCompatibilityVersion: "5.0",
+    // The official template's layout: one password for root, cteadmin and RabbitMQ (SECURITY.md).
+    ownRootPassword: false,
     serverFlags: [],
     haFlags: (replicaSet, keyFile) => ["--bind_ip_all", "--replSet", replicaSet, "--keyFile", keyFile],
     environment: {},

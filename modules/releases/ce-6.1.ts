@@ -217,6 +217,7 @@ export const CE_6_1: CloudExchangeRelease = {
   mongodb: {
     version: "8.0",
     featureCompatibilityVersion: "7.0",
+    ownRootPassword: true,
     serverFlags: [...MONGOD_TLS_FLAGS, ...MONGOD_CIPHER_FLAGS],
     haFlags: (replicaSet, keyFile) => ["--bind_ip_all", "--replSet", replicaSet, "--keyFile", keyFile, "--tlsAllowInvalidHostnames"],
     environment: {

@@ -112,6 +112,12 @@ export interface ReleaseMongodb {
   readonly environment: Readonly<Record<string, string>>;
   /** Mounts of the mongodb container besides its data and first-start scripts. */
   readonly mounts: readonly Mount[];
+  /**
+   * Whether MongoDB's root user has a password of its own (the cluster secret's MONGO_ROOT_PASSWORD),
+   * held only by the mongodb and replica-set-init containers (CE 6.x), or CE 5.0's one maintenance
+   * password for root, the application user and RabbitMQ.
+   */
+  readonly ownRootPassword: boolean;
   /** Run CE's autoCompact setting 30 s after start (CE 6.1). */
   readonly autoCompact?: { readonly freeSpaceTargetMb: number };
 }

@@ -3,8 +3,9 @@
  * - the JWT signing secret (a plain string);
  * - the maintenance secret (JSON): MAINTENANCE_PASSWORD, its URL-escaped
  *   form, and the MongoDB and RabbitMQ connection strings that embed it;
- * - the cluster secret (JSON): the RabbitMQ Erlang cookie and the MongoDB
- *   replica-set keyfile.
+ * - the cluster secret (JSON): the RabbitMQ Erlang cookie, the MongoDB
+ *   replica-set keyfile and MongoDB's root password (CE 6.x; only the
+ *   database containers receive these, never core or the UI).
  * Generated with the random provider (the password without special
  * characters, as CE requires; derived values computed in Terraform), or taken
  * from existing secrets. Containers receive them only through ECS `secrets`.
@@ -25,8 +26,8 @@ export const MAINTENANCE_KEYS = [
   "MONGO_CONNECTION_STRING",
   "RABBITMQ_CONNECTION_STRING",
 ] as const;
-/** Keys of the cluster secret. */
-export const CLUSTER_KEYS = ["RABBITMQ_COOKIE", "MONGO_REPLICA_KEY"] as const;
+/** Keys of the cluster secret: what only the database containers receive. */
+export const CLUSTER_KEYS = ["RABBITMQ_COOKIE", "MONGO_REPLICA_KEY", "MONGO_ROOT_PASSWORD"] as const;
 
 /** Where the databases are, to compose the connection strings. */
 export interface ConnectionTopology {
@@ -106,6 +107,7 @@ export class CloudExchangeSecrets extends Construct {
       const password = random("maintenance-password-value", 32, { minLower: 2, minUpper: 2, minNumeric: 2 });
       const cookie = random("rabbitmq-cookie-value", 32);
       const replicaKey = random("mongo-replica-key-value", 96);
+      const rootPassword = random("mongo-root-password-value", 32, { minLower: 2, minUpper: 2, minNumeric: 2 });
 
       const secret = (key: string, description: string, value: string) => {
         const resource = new SecretsmanagerSecret(this, key, {
@@ -133,8 +135,8 @@ export class CloudExchangeSecrets extends Construct {
       );
       this.clusterSecretArn = secret(
         "cluster",
-        "Cloud Exchange RabbitMQ Erlang cookie and MongoDB replica-set keyfile",
-        Fn.jsonencode({ RABBITMQ_COOKIE: cookie, MONGO_REPLICA_KEY: replicaKey }),
+        "Cloud Exchange RabbitMQ Erlang cookie, MongoDB replica-set keyfile and MongoDB root password",
+        Fn.jsonencode({ RABBITMQ_COOKIE: cookie, MONGO_REPLICA_KEY: replicaKey, MONGO_ROOT_PASSWORD: rootPassword }),
       );
       this.kmsKeyArns = [props.kmsKeyArn];
     }

@@ -282,6 +282,7 @@ export class CloudExchangeStack extends ReadableStack {
       secrets: {
         jwtSecret: secrets.jwtSecretArn,
         maintenancePassword: secrets.maintenance("MAINTENANCE_PASSWORD"),
+        mongoRootPassword: release.mongodb.ownRootPassword ? secrets.cluster("MONGO_ROOT_PASSWORD") : secrets.maintenance("MAINTENANCE_PASSWORD"),
         mongoConnectionString: secrets.maintenance("MONGO_CONNECTION_STRING"),
         rabbitmqConnectionString: secrets.maintenance("RABBITMQ_CONNECTION_STRING"),
         rabbitmqCookie: secrets.cluster("RABBITMQ_COOKIE"),

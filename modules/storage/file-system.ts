@@ -45,6 +45,9 @@ export interface FileSystemProps {
   readonly allowDestroy?: boolean;
 }
 
+/** What an NFS client may do with an EFS file system under IAM authorization. */
+export const EFS_CLIENT_ACTIONS = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"] as const;
+
 /** The Cloud Exchange file system. */
 export class FileSystem extends Construct {
   /** The file system. */
@@ -106,8 +109,11 @@ export class FileSystem extends Construct {
 
   /**
    * Lets exactly one role mount and write the file system, over TLS, through
-   * its mount targets, and denies every unencrypted connection. Called once
-   * the task role exists (the role's own policy names this file system).
+   * its mount targets, and denies every unencrypted connection, every other
+   * principal (an identity policy in the account granting mount is not
+   * enough) and every request that does not come through an access point
+   * (which fix the POSIX user and root directory). Called once the task role
+   * exists (the role's own policy names this file system).
    */
   allowOnlyClient(roleArn: string): EfsFileSystemPolicy {
     return new EfsFileSystemPolicy(this, "file-system-policy", {
@@ -131,6 +137,22 @@ export class FileSystem extends Construct {
           Action: "*",
           Resource: this.fileSystemArn,
           Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        {
+          Sid: "DenyEveryOtherPrincipal",
+          Effect: "Deny",
+          Principal: { AWS: "*" },
+          Action: [...EFS_CLIENT_ACTIONS],
+          Resource: this.fileSystemArn,
+          Condition: { ArnNotEquals: { "aws:PrincipalArn": roleArn } },
+        },
+        {
+          Sid: "DenyRequestsWithoutAnAccessPoint",
+          Effect: "Deny",
+          Principal: { AWS: "*" },
+          Action: [...EFS_CLIENT_ACTIONS],
+          Resource: this.fileSystemArn,
+          Condition: { Null: { "elasticfilesystem:AccessPointArn": "true" } },
         },
       ]),
     });

@@ -109,6 +109,8 @@ export interface CloudExchangeTaskSpec {
   readonly secrets: {
     readonly jwtSecret: string;
     readonly maintenancePassword: string;
+    /** MongoDB's root password: the cluster secret's own key (CE 6.x), or the maintenance password (CE 5.0). */
+    readonly mongoRootPassword: string;
     readonly mongoConnectionString: string;
     readonly rabbitmqConnectionString: string;
     readonly rabbitmqCookie: string;
@@ -338,8 +340,10 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
       ...proxyVariables,
     }),
     secrets: [
-      { name: "MONGO_INITDB_ROOT_PASSWORD", valueFrom: spec.secrets.maintenancePassword },
+      { name: "MONGO_INITDB_ROOT_PASSWORD", valueFrom: spec.secrets.mongoRootPassword },
       { name: "MONGODB_PASSWORD", valueFrom: spec.secrets.maintenancePassword },
+      // Data made before root had its own password: the entrypoint moves root off the maintenance password.
+      ...(release.mongodb.ownRootPassword ? [{ name: "CE_PREVIOUS_ROOT_PASSWORD", valueFrom: spec.secrets.maintenancePassword }] : []),
       ...proxySecrets,
     ],
     mountPoints: [
@@ -502,7 +506,10 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
         CE_REPLICA_SET: node.replicaSetName,
         CE_SHARED_DIR: node.sharedPath,
       }),
-      secrets: [{ name: "MAINTENANCE_PASSWORD", valueFrom: spec.secrets.maintenancePassword }],
+      secrets: [
+        { name: "MONGO_ROOT_PASSWORD", valueFrom: spec.secrets.mongoRootPassword },
+        ...(release.mongodb.ownRootPassword ? [{ name: "CE_PREVIOUS_ROOT_PASSWORD", valueFrom: spec.secrets.maintenancePassword }] : []),
+      ],
       mountPoints: [mount("ha-shared", node.sharedPath)],
       dependsOn: [{ containerName: "mongodb", condition: "HEALTHY" }],
       logConfiguration: log,

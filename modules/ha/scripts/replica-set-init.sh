@@ -11,7 +11,9 @@
 #   unreachable waits instead of starting a second set).
 #
 # Environment: CE_NODE_HOST, CE_NODE_HOSTS (comma-separated), CE_SEED_HOST,
-# CE_REPLICA_SET, CE_SHARED_DIR, MAINTENANCE_PASSWORD (from Secrets Manager);
+# CE_REPLICA_SET, CE_SHARED_DIR, MONGO_ROOT_PASSWORD (from Secrets Manager;
+# CE_PREVIOUS_ROOT_PASSWORD too while the mongodb container moves root off
+# the maintenance password);
 # optional CE_POLL_SECONDS (default 15) and CE_MAX_ROUNDS (default: no limit;
 # the script exits 3 after that many rounds without becoming a member).
 set -uo pipefail
@@ -30,7 +32,8 @@ log() { echo "replica-set-init [$CE_NODE_HOST]: $*"; }
 # Runs JavaScript on a host as root; prints its last output line (nothing if unreachable).
 on_host() {
   timeout 30 "$shell" --quiet --host "$1" --port "$port" --eval "
-    if (!db.getSiblingDB('admin').auth('root', process.env.MAINTENANCE_PASSWORD)) { print('ERROR authentication failed'); quit(2); }
+    function rootWith(p) { try { return !!p && !!db.getSiblingDB('admin').auth('root', p); } catch (e) { return false; } }
+    if (!rootWith(process.env.MONGO_ROOT_PASSWORD) && !rootWith(process.env.CE_PREVIOUS_ROOT_PASSWORD)) { print('ERROR authentication failed'); quit(2); }
     $2" 2>/dev/null | tail -n 1
 }
 
