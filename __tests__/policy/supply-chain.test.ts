@@ -5,7 +5,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { environmentSources } from "../../environments";
-import { parseEnvironments } from "../../modules/config";
+import { EnvironmentInput, parseEnvironments, problemsOf } from "../../modules/config";
+import { baseEnvironment } from "../support/fixtures";
+import { containersOf, resourcesOf, synthApp, synthEnvironment } from "../support/synth";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -22,6 +24,43 @@ describe("supply chain", () => {
         if (digest) expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
       }
     }
+  });
+
+  /**
+   * Which stacks run images by tag alone, and so could change under a re-pushed tag at the next
+   * deployment (ECS resolves a tag to one digest per deployment). The shipped environments are
+   * examples with placeholder accounts: their digests can only be read where Docker Hub is
+   * reachable (`npm run pin-images`), which this build machine is not, and a made-up digest would be
+   * worse than a tag. A stack leaving or joining this list fails the test, so the list stays true.
+   */
+  const CE = ["core", "core-init", "init", "mongodb", "rabbitmq", "ui"];
+  const TAG_ONLY: Record<string, string[]> = {
+    "ce-dev": CE,
+    "ce-prod": [...CE, "replica-set-init"].sort(),
+    "ce-staging": [...CE, "fargate-updater"].sort(),
+  };
+
+  it("lists which shipped stacks run which images by tag alone (no digest)", () => {
+    const stacks = synthApp(environmentSources().map((s) => s.input as EnvironmentInput));
+    const tagOnly = Object.fromEntries(
+      Object.entries(stacks)
+        .map(([name, stack]) => [
+          name,
+          resourcesOf(stack, "aws_ecs_task_definition").flatMap(([, task]) => containersOf(task).filter((c) => !String(c.image).includes("@sha256:")).map((c) => c.name)),
+        ])
+        .filter(([, names]) => names.length > 0)
+        .map(([name, names]) => [name, [...new Set(names as string[])].sort()]),
+    );
+    expect(tagOnly).toEqual(TAG_ONLY);
+  });
+
+  it("pins every image by digest once an environment asks for it, and refuses one without", () => {
+    const digest = (c: string) => `sha256:${c.repeat(64)}`;
+    const pinned = { requireDigests: true, core: { digest: digest("a") }, ui: { digest: digest("b") }, mongodb: { digest: digest("c") }, rabbitmq: { digest: digest("d") } };
+    const stack = synthEnvironment(baseEnvironment({ images: pinned }));
+    for (const c of containersOf(resourcesOf(stack, "aws_ecs_task_definition")[0][1])) expect(c.image).toMatch(/@sha256:[0-9a-f]{64}$/);
+    const { problems } = problemsOf({ source: "t", input: baseEnvironment({ images: { ...pinned, ui: {} } }) });
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual(["images.ui.digest: is required by images.requireDigests (run npm run pin-images to read it from the registry)"]);
   });
 
   it("pins every npm dependency to an exact version and commits the lockfile", () => {

@@ -419,6 +419,12 @@ export const environmentObject = z.strictObject({
         .optional()
         .describe("Secret with username/password for a private registry (e.g. Docker Hub), used as repositoryCredentials."),
       pullThroughCache: pullThroughCacheSchema.optional(),
+      requireDigests: z
+        .boolean()
+        .default(false)
+        .describe(
+          "Refuse any image without a digest, so what runs cannot change under a re-pushed tag. `npm run pin-images` prints the images pinned by the digests their registries serve.",
+        ),
     })
     .prefault({})
     .describe(
@@ -637,6 +643,11 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
   for (const setting of ["coreLatestVersionTag", "uiLatestVersionTag", "analyticsBaseUrl"] as const) {
     if (env.application[setting] !== undefined && !release.core.settings.includes(setting)) {
       problem(["application", setting], `is not used by CE ${release.id} (its core no longer reads the variable); remove it`);
+    }
+  }
+  if (env.images.requireDigests) {
+    for (const name of ["core", "ui", "mongodb", "rabbitmq"] as const) {
+      if (!env.images[name].digest) problem(["images", name, "digest"], "is required by images.requireDigests (run npm run pin-images to read it from the registry)");
     }
   }
   const cache = env.images.pullThroughCache;
