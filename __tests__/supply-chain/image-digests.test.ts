@@ -15,20 +15,23 @@ describe("image digests", () => {
   const seen: string[] = [];
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
+    server = createServer((req, res): void => {
       seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? "-"} ${req.headers.accept ?? "-"}`);
       if (req.url?.startsWith("/token")) {
         const url = new URL(req.url, base);
         res.writeHead(200, { "content-type": "application/json" });
-        return res.end(JSON.stringify({ token: `t-for-${url.searchParams.get("scope")}` }));
+        res.end(JSON.stringify({ token: `t-for-${url.searchParams.get("scope")}` }));
+        return;
       }
       if (req.url === "/v2/netskopetechnicalalliances/cloudexchange/manifests/core6-6.1.0") {
         if (req.headers.authorization !== "Bearer t-for-repository:netskopetechnicalalliances/cloudexchange:pull") {
           res.writeHead(401, { "www-authenticate": `Bearer realm="${base}/token",service="registry.docker.io",scope="repository:netskopetechnicalalliances/cloudexchange:pull"` });
-          return res.end();
+          res.end();
+          return;
         }
         res.writeHead(200, { "docker-content-digest": DIGEST });
-        return res.end();
+        res.end();
+        return;
       }
       res.writeHead(404);
       res.end();

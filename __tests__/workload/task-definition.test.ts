@@ -11,7 +11,8 @@ import { CE_QUORUM_QUEUES, RABBITMQ_FEATURE_FLAGS } from "../../modules/releases
 import { releaseOf } from "../../modules/releases";
 import { containerShares } from "../../modules/workload/container-definitions";
 import { baseEnvironment, CERTIFICATE_ARN } from "../support/fixtures";
-import { containerNamed, containersOf, onlyResource, ref, synthEnvironment } from "../support/synth";
+import { problemsOf } from "../../modules/config";
+import { containerNamed, containersOf, onlyResource, ref, resourceNamed, synthEnvironment } from "../support/synth";
 
 const envOf = (container: any) => Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
 const mountsOf = (container: any) => container.mountPoints.map((m: any) => `${m.sourceVolume}:${m.containerPath}${m.readOnly ? ":ro" : ""}`);
@@ -198,6 +199,26 @@ describe("CE 6.1 task definition", () => {
     const maintenance = `${ref("aws_secretsmanager_secret", "secrets_maintenance", "arn")}:MAINTENANCE_PASSWORD::`;
     expect(containerNamed(task, "mongodb").secrets.find((s: any) => s.name === "MONGODB_PASSWORD").valueFrom).toBe(maintenance);
     for (const name of ["core", "ui"]) expect((containerNamed(task, name).secrets ?? []).map((s: any) => s.valueFrom)).not.toContain(root);
+  });
+
+  it("gives core ANALYTICS_TOKEN and other secret variables from Secrets Manager only, readable by the execution role and nothing else", () => {
+    const token = "arn:aws:secretsmanager:eu-west-1:210987654321:secret:ce/analytics-AbCdEf";
+    const kms = "arn:aws:kms:eu-west-1:210987654321:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+    const withToken = synthEnvironment(
+      baseEnvironment({
+        application: {
+          secretEnvironment: { ANALYTICS_TOKEN: { secretArn: token }, SIEM_API_KEY: { secretArn: token, jsonKey: "siem", kmsKeyArn: kms } },
+        },
+      }),
+    );
+    const core = containerNamed(onlyResource(withToken, "aws_ecs_task_definition"), "core");
+    expect(core.secrets).toEqual(expect.arrayContaining([{ name: "ANALYTICS_TOKEN", valueFrom: token }, { name: "SIEM_API_KEY", valueFrom: `${token}:siem::` }]));
+    expect(core.environment.map((e: any) => e.name)).not.toContain("ANALYTICS_TOKEN");
+    const execution = JSON.parse(resourceNamed(withToken, "aws_iam_role_policy", "iam_execution-role-policy").policy).Statement;
+    expect(execution.find((s: any) => s.Sid === "ReadTaskSecrets").Resource).toContain(token);
+    expect(execution.find((s: any) => s.Sid === "DecryptTaskSecretsThroughSecretsManager").Resource).toContain(kms);
+    const { problems } = problemsOf({ source: "t", input: baseEnvironment({ application: { secretEnvironment: { JWT_SECRET: { secretArn: token } } } }) });
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual(["application.secretEnvironment.JWT_SECRET: is set by the stack; use the dedicated field instead"]);
   });
 
   it("mounts CE 6's paths: nested custom_plugins, /etc/files-data, the certificates, RabbitMQ's data for its disk check", () => {

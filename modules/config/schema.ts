@@ -334,7 +334,26 @@ const applicationSchema = z
       )
       .default({})
       .describe(
-        "Additional non-secret variables for the core container. Names that look secret (PASSWORD, SECRET, TOKEN, KEY) and names the stack manages are rejected.",
+        "Additional non-secret variables for the core container. Names that look secret (PASSWORD, SECRET, TOKEN, KEY) belong in secretEnvironment; names the stack manages are rejected.",
+      ),
+    secretEnvironment: z
+      .record(
+        z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, { error: "must be an upper-case variable name" }),
+        z.strictObject({
+          secretArn: matching(SECRET_ARN).describe("Secret holding the value."),
+          jsonKey: z
+            .string()
+            .regex(/^[A-Za-z0-9_.-]{1,128}$/, { error: "must be a JSON key of the secret (letters, digits, _ . -)" })
+            .optional()
+            .describe("Key of a JSON secret; default: the whole secret string."),
+          kmsKeyArn: matching(KMS_KEY_ARN)
+            .optional()
+            .describe("Customer managed key of the secret, if any: the task execution role may decrypt with it, through Secrets Manager only."),
+        }),
+      )
+      .default({})
+      .describe(
+        "Core variables whose values come from Secrets Manager through ECS secrets, never as plain values: ANALYTICS_TOKEN (which official CE deployments set) and any other secret. The execution role may read exactly these secrets (and decrypt with their kmsKeyArn through Secrets Manager).",
       ),
   })
   .prefault({})
@@ -806,8 +825,20 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
     if ((MANAGED_CORE_VARIABLES as readonly string[]).includes(name)) {
       problem(["application", "extraEnvironment", name], "is set by the stack; use the dedicated field instead");
     } else if (SECRET_LOOKING_NAME.test(name)) {
-      problem(["application", "extraEnvironment", name], "looks like a secret; secrets must come from Secrets Manager, never plain variables");
+      problem(
+        ["application", "extraEnvironment", name],
+        `looks like a secret: put it in Secrets Manager and give it as application.secretEnvironment.${name} ({ secretArn, jsonKey? }), never as a plain variable`,
+      );
     }
+  }
+  for (const [name, secret] of Object.entries(env.application.secretEnvironment)) {
+    if ((MANAGED_CORE_VARIABLES as readonly string[]).includes(name)) {
+      problem(["application", "secretEnvironment", name], "is set by the stack; use the dedicated field instead");
+    } else if (name in env.application.extraEnvironment) {
+      problem(["application", "secretEnvironment", name], "is also in application.extraEnvironment; give it once");
+    }
+    sameAccount(["application", "secretEnvironment", name, "secretArn"], secret.secretArn, true);
+    sameAccount(["application", "secretEnvironment", name, "kmsKeyArn"], secret.kmsKeyArn, true);
   }
 
   if (Object.keys(env.tags).length > 40) problem(["tags"], "must have at most 40 entries (AWS allows 50; the stack adds its own)");

@@ -215,7 +215,8 @@ export class CloudExchangeStack extends ReadableStack {
       env.caCertificateSecretArn,
       env.proxy?.urlsSecretArn,
       env.images.registryCredentialsSecretArn,
-    ].filter((arn): arn is string => arn !== undefined);
+      ...Object.values(env.application.secretEnvironment).map((s) => s.secretArn),
+    ].filter((arn, i, all): arn is string => arn !== undefined && all.indexOf(arn) === i);
     const ecrRepositories = [...new Set(IMAGE_NAMES.map((name) => ecrRepositoryArn(images[name], cache)))]
       .filter((arn): arn is string => arn !== undefined)
       .sort();
@@ -229,7 +230,12 @@ export class CloudExchangeStack extends ReadableStack {
         pullThroughCacheRepositoryArns: cache ? ecrRepositories.filter((arn) => arn.includes(`:repository/${cache.repositoryPrefix}/`)) : [],
         logGroupArn: logs.containers.arn,
         secretArns: [...secrets.secretArns, ...extraSecretArns],
-        kmsKeyArns: secrets.kmsKeyArns,
+        kmsKeyArns: [
+          ...new Set([
+            ...secrets.kmsKeyArns,
+            ...Object.values(env.application.secretEnvironment).flatMap((s) => (s.kmsKeyArn ? [s.kmsKeyArn] : [])),
+          ]),
+        ],
       },
       task: {
         fileSystemArn: storage.fileSystemArn,

@@ -79,6 +79,13 @@ export interface ApplicationSettings {
   readonly uiLatestVersionTag?: string;
   readonly analyticsBaseUrl?: string;
   readonly extraEnvironment: Readonly<Record<string, string>>;
+  /** Further core variables whose values come from Secrets Manager (e.g. ANALYTICS_TOKEN). */
+  readonly secretEnvironment: Readonly<Record<string, { readonly secretArn: string; readonly jsonKey?: string; readonly kmsKeyArn?: string }>>;
+}
+
+/** The `valueFrom` of a secret, or of one JSON key of it. */
+export function secretValueFrom(secret: { readonly secretArn: string; readonly jsonKey?: string }): string {
+  return secret.jsonKey ? `${secret.secretArn}:${secret.jsonKey}::` : secret.secretArn;
 }
 
 /** Everything the containers are built from. */
@@ -459,6 +466,7 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
       { name: "MONGO_CONNECTION_STRING", valueFrom: spec.secrets.mongoConnectionString },
       { name: "RABBITMQ_CONNECTION_STRING", valueFrom: spec.secrets.rabbitmqConnectionString },
       ...proxySecrets,
+      ...Object.entries(app.secretEnvironment).map(([name, secret]) => ({ name, valueFrom: secretValueFrom(secret) })),
     ],
     mountPoints: mounts(release.core.mounts),
     dependsOn: [
