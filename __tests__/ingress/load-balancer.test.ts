@@ -1,5 +1,5 @@
 /** The internal ALB: HTTPS with a TLS 1.3 policy and a redirect, hardened and logged; or plain HTTP; or none. */
-import { EnvironmentInput } from "../../modules/config";
+import { EnvironmentInput, problemsOf } from "../../modules/config";
 import { baseEnvironment, CERTIFICATE_ARN, EXISTING_NETWORK, TARGET_GROUP_ARN } from "../support/fixtures";
 import { onlyResource, policyOf, ref, resourceNamed, resourcesOf, synthEnvironment } from "../support/synth";
 
@@ -79,6 +79,18 @@ describe("load balancer with a certificate", () => {
     for (const [, lifecycle] of resourcesOf(stack, "aws_s3_bucket_lifecycle_configuration")) {
       expect(lifecycle.rule).toContainEqual(expect.objectContaining({ id: "expire-current-objects", expiration: [{ days: 365 }] }));
     }
+  });
+
+  it("keeps the access logs at least as long as the environment's logs", () => {
+    const longer = synthEnvironment(baseEnvironment({ logs: { retentionDays: 731 }, ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN } }));
+    for (const [, lifecycle] of resourcesOf(longer, "aws_s3_bucket_lifecycle_configuration")) {
+      expect(lifecycle.rule).toContainEqual(expect.objectContaining({ id: "expire-current-objects", expiration: [{ days: 731 }] }));
+    }
+    const { problems } = problemsOf({
+      source: "t",
+      input: baseEnvironment({ logs: { retentionDays: 731 }, ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN, accessLogRetentionDays: 365 } }),
+    });
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual(["ingress.accessLogRetentionDays: must be at least logs.retentionDays (731); leave it out to use that (got 365)"]);
   });
 
   it("lets only Elastic Load Balancing write the access logs, only under its prefix", () => {
