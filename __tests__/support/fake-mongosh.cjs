@@ -6,9 +6,11 @@
  * set and whether it is the primary. MongoDB cannot be installed on the
  * build machine; this keeps the scripts' own decision logic under test.
  *
- * State: { users: { root: "<password>" }, setName?: string, primary?: boolean }
+ * State: { users: { root: "<password>" }, setName?: string, primary?: boolean,
+ *         fcv?: "5.0" | "6.0" | ..., failSetFcv?: true, failSetFcvTo?: "7.0" }
  * Every invocation appends its arguments to FAKE_MONGOSH_LOG (passwords are
- * never on the command line, which the tests check).
+ * never on the command line, which the tests check). With FAKE_MONGOD_UP set,
+ * the server answers only while that file exists (a stand-in mongod keeps it).
  */
 const fs = require("node:fs");
 const vm = require("node:vm");
@@ -17,6 +19,11 @@ const args = process.argv.slice(2);
 const statePath = process.env.FAKE_MONGOD_STATE;
 if (process.env.FAKE_MONGOSH_LOG) fs.appendFileSync(process.env.FAKE_MONGOSH_LOG, `${args.join(" ")}\n`);
 const code = args[args.indexOf("--eval") + 1];
+// A server that is not running refuses the connection (FAKE_MONGOD_UP names the file a running stand-in keeps).
+if (process.env.FAKE_MONGOD_UP && !fs.existsSync(process.env.FAKE_MONGOD_UP)) {
+  process.stderr.write("MongoNetworkError: connect ECONNREFUSED 127.0.0.1\n");
+  process.exit(1);
+}
 const state = JSON.parse(fs.readFileSync(statePath, "utf8"));
 const save = () => fs.writeFileSync(statePath, JSON.stringify(state));
 
@@ -49,6 +56,7 @@ const adminDb = {
 const db = {
   getSiblingDB: () => adminDb,
   adminCommand(command) {
+    if (command.ping) return { ok: 1 };
     if (command.hello) return { ok: 1, isWritablePrimary: !state.setName || !!state.primary, ...(state.setName ? { setName: state.setName } : {}) };
     requireAuth();
     if (command.replSetGetStatus) {
@@ -56,6 +64,17 @@ const db = {
       return { ok: 1, myState: state.primary ? 1 : 2 };
     }
     if ("autoCompact" in command) return { ok: 1 };
+    if (command.getParameter && command.featureCompatibilityVersion) return { ok: 1, featureCompatibilityVersion: { version: state.fcv } };
+    if (command.setFeatureCompatibilityVersion) {
+      const target = command.setFeatureCompatibilityVersion;
+      if (Number(target) >= 7 && command.confirm !== true) throw new ServerError("setFeatureCompatibilityVersion needs confirm: true", 7369200);
+      const steps = { "5.0": "6.0", "6.0": "7.0", "7.0": "8.0" };
+      if (state.fcv !== target && steps[state.fcv] !== target) throw new ServerError(`cannot go from ${state.fcv} to ${target}`, 62);
+      if (state.failSetFcv || state.failSetFcvTo === target) throw new ServerError("simulated failure while setting the feature compatibility version", 1);
+      state.fcv = target;
+      save();
+      return { ok: 1 };
+    }
     throw new ServerError(`no such command: ${Object.keys(command)[0]}`, 59);
   },
 };

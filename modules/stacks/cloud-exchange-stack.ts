@@ -33,6 +33,7 @@ import { FargateDefenderUpdater } from "../defender/fargate-defender-updater";
 import { memberScopeOf } from "../defender/member-role";
 import { IMAGE_NAMES, ImageName } from "../releases";
 import { DockerHubPullThroughCache } from "../registry/docker-hub-cache";
+import { fcvWalkFrom50 } from "../upgrade/data-upgrade";
 
 /** Props of {@link CloudExchangeStack}. */
 export interface CloudExchangeStackProps {
@@ -200,6 +201,7 @@ export class CloudExchangeStack extends ReadableStack {
       securityGroupId: securityGroups.fileSystemSecurityGroup.id,
       accessPoints: accessPointsFor(d.nodeCount, release),
       allowDestroy,
+      adopt: env.adopt,
     });
 
     const images = d.images;
@@ -217,7 +219,8 @@ export class CloudExchangeStack extends ReadableStack {
       env.images.registryCredentialsSecretArn,
       ...Object.values(env.application.secretEnvironment).map((s) => s.secretArn),
     ].filter((arn, i, all): arn is string => arn !== undefined && all.indexOf(arn) === i);
-    const ecrRepositories = [...new Set(IMAGE_NAMES.map((name) => ecrRepositoryArn(images[name], cache)))]
+    const upgradeSteps = env.upgrade ? fcvWalkFrom50(images.mongodb, env.upgrade.featureCompatibilityVersion) : [];
+    const ecrRepositories = [...new Set([...IMAGE_NAMES.map((name) => images[name]), ...upgradeSteps.map((s) => s.image)].map((image) => ecrRepositoryArn(image, cache)))]
       .filter((arn): arn is string => arn !== undefined)
       .sort();
     const roles = new TaskRoles(this, "iam", {
@@ -295,6 +298,10 @@ export class CloudExchangeStack extends ReadableStack {
         mongoReplicaKey: secrets.cluster("MONGO_REPLICA_KEY"),
       },
       log: { group: logs.containers.name, region: env.region, streamPrefix: env.name },
+      dataUpgrade:
+        upgradeSteps.length > 0
+          ? { mongodbSteps: upgradeSteps.map((s) => ({ featureCompatibilityVersion: s.featureCompatibilityVersion, image: imageUri(s.image, cache) })) }
+          : undefined,
     };
     const workloadCommon = {
       prefix: d.prefix,

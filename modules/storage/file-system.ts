@@ -43,6 +43,29 @@ export interface FileSystemProps {
   readonly accessPoints: readonly AccessPointSpec[];
   /** Leave the file system without prevent_destroy. Default false. */
   readonly allowDestroy?: boolean;
+  /**
+   * An existing file system to manage in place (import blocks), with the settings that would replace it if
+   * they differed: taken from here, never from the defaults above. Default: a new file system.
+   */
+  readonly adopt?: AdoptedFileSystem;
+}
+
+/** An existing file system, its mount targets and the access points to keep. */
+export interface AdoptedFileSystem {
+  /** File system ID. */
+  readonly fileSystemId: string;
+  /** Key the file system is encrypted with. */
+  readonly kmsKeyArn: string;
+  /** Its creation token. */
+  readonly creationToken: string;
+  /** Its performance mode. */
+  readonly performanceMode: string;
+  /** Its mount targets, in the order of the subnets. */
+  readonly mountTargetIds: readonly string[];
+  /** Access points to keep, by this project's key. */
+  readonly accessPointIds: Readonly<Record<string, string>>;
+  /** Permissions the kept access points were created with. */
+  readonly accessPointPermissions: string;
 }
 
 /** What an NFS client may do with an EFS file system under IAM authorization. */
@@ -63,13 +86,16 @@ export class FileSystem extends Construct {
 
   constructor(scope: Construct, id: string, props: FileSystemProps) {
     super(scope, id);
+    const adopt = props.adopt;
     this.fileSystem = new EfsFileSystem(this, "file-system", {
       encrypted: true,
-      kmsKeyId: props.kmsKeyArn,
-      performanceMode: "generalPurpose",
+      kmsKeyId: adopt ? adopt.kmsKeyArn : props.kmsKeyArn,
+      performanceMode: adopt ? adopt.performanceMode : "generalPurpose",
+      ...(adopt ? { creationToken: adopt.creationToken } : {}),
       throughputMode: props.throughputMode,
       tags: { Name: `${props.prefix}-data` },
     });
+    if (adopt) this.fileSystem.importFrom(adopt.fileSystemId);
     protectFromDestroy(this.fileSystem, props.allowDestroy ?? false);
     this.fileSystemId = this.fileSystem.id;
     this.fileSystemArn = this.fileSystem.arn;
@@ -78,31 +104,32 @@ export class FileSystem extends Construct {
       fileSystemId: this.fileSystemId,
       backupPolicy: { status: "ENABLED" },
     });
-    this.mountTargets = props.subnets.map(
-      (subnet) =>
-        new EfsMountTarget(this, `mount-target_${subnet.zone}`, {
-          fileSystemId: this.fileSystemId,
-          subnetId: subnet.subnetId,
-          securityGroups: [props.securityGroupId],
-        }),
-    );
+    this.mountTargets = props.subnets.map((subnet, i) => {
+      const target = new EfsMountTarget(this, `mount-target_${subnet.zone}`, {
+        fileSystemId: this.fileSystemId,
+        subnetId: subnet.subnetId,
+        securityGroups: [props.securityGroupId],
+      });
+      if (adopt) target.importFrom(adopt.mountTargetIds[i]);
+      return target;
+    });
     const accessPoints = new Map<string, EfsAccessPoint>();
     for (const spec of props.accessPoints) {
       if (accessPoints.has(spec.key)) throw new Error(`access point ${spec.key} is defined twice`);
       const uid = spec.uid ?? 1001;
       const gid = spec.gid ?? 1001;
-      accessPoints.set(
-        spec.key,
-        new EfsAccessPoint(this, `access-point_${spec.key}`, {
-          fileSystemId: this.fileSystemId,
-          posixUser: { uid, gid },
-          rootDirectory: {
-            path: spec.path,
-            creationInfo: { ownerUid: uid, ownerGid: gid, permissions: spec.permissions ?? "0750" },
-          },
-          tags: { Name: `${props.prefix}-${spec.key}` },
-        }),
-      );
+      const adopted = adopt?.accessPointIds[spec.key];
+      const accessPoint = new EfsAccessPoint(this, `access-point_${spec.key}`, {
+        fileSystemId: this.fileSystemId,
+        posixUser: { uid, gid },
+        rootDirectory: {
+          path: spec.path,
+          creationInfo: { ownerUid: uid, ownerGid: gid, permissions: adopted ? adopt!.accessPointPermissions : (spec.permissions ?? "0750") },
+        },
+        tags: { Name: `${props.prefix}-${spec.key}` },
+      });
+      if (adopted) accessPoint.importFrom(adopted);
+      accessPoints.set(spec.key, accessPoint);
     }
     this.accessPoints = accessPoints;
   }

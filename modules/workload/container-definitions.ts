@@ -11,6 +11,7 @@
  */
 import { CloudExchangeRelease, ImageName, ImageReference, Mount, PresetName, VolumeName } from "../releases";
 import { shippedScript } from "../shipped-script";
+import { mongodbFcvStepScript } from "../upgrade/data-upgrade";
 
 /** One container definition, in the ECS API's shape. */
 export interface ContainerDefinition {
@@ -127,7 +128,15 @@ export interface CloudExchangeTaskSpec {
   readonly log: { readonly group: string; readonly region: string; readonly streamPrefix: string };
   /** HA node identity; undefined for standalone. */
   readonly node?: HaNodeSpec;
+  /**
+   * A data upgrade to run before the release's own mongod starts: the MongoDB feature-compatibility
+   * steps with the image URIs ECS pulls for them (modules/upgrade). Default: none.
+   */
+  readonly dataUpgrade?: { readonly mongodbSteps: readonly { readonly featureCompatibilityVersion: string; readonly image: string }[] };
 }
+
+/** Where each FCV step records the version it verified: beside the data it describes, so new data has none. */
+export const FCV_MARKER = "/data/db/.cloud-exchange-feature-compatibility-version";
 
 const script = (name: string) => shippedScript(__dirname, name);
 
@@ -250,6 +259,30 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
   const rabbitmqNodeName = node ? `rabbit@${node.hostname}` : "rabbit@localhost";
   const helper = { essential: false, cpu: shares.cpu.helper, memoryReservation: shares.memory.helper };
 
+  // The data upgrade's MongoDB steps, one after another after init, all before the release's mongod (modules/upgrade).
+  const fcvSteps: ContainerDefinition[] = [];
+  for (const step of spec.dataUpgrade?.mongodbSteps ?? []) {
+    fcvSteps.push({
+      name: `mongodb-fcv-${step.featureCompatibilityVersion.replace(".", "-")}`,
+      image: step.image,
+      user: "1001:1001",
+      ...helper,
+      entryPoint: ["/bin/bash", "-c", mongodbFcvStepScript(), "mongodb-fcv-step"],
+      portMappings: [],
+      environment: env({ CE_FCV_TARGET: step.featureCompatibilityVersion, CE_UPGRADE_MARKER: FCV_MARKER }),
+      secrets: [
+        { name: "MONGO_ROOT_PASSWORD", valueFrom: spec.secrets.mongoRootPassword },
+        { name: "CE_PREVIOUS_ROOT_PASSWORD", valueFrom: spec.secrets.maintenancePassword },
+      ],
+      mountPoints: [mount("mongo-data", "/data/db")],
+      dependsOn: [{ containerName: fcvSteps.length > 0 ? fcvSteps[fcvSteps.length - 1].name : "init", condition: "SUCCESS" }],
+      logConfiguration: log,
+      // mongod and mongosh write to /tmp and $HOME while the step runs; CE's own containers have not started yet.
+      readonlyRootFilesystem: false,
+      ...common,
+    });
+  }
+
   const init: ContainerDefinition = {
     name: "init",
     // The RabbitMQ images ship the openssl CLI the certificates are made with.
@@ -359,7 +392,10 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
       ...mounts(release.mongodb.mounts),
       ...(node ? [mount("mongo-keyfile", "/etc/cloud-exchange/mongo", true)] : []),
     ],
-    dependsOn: [{ containerName: "init", condition: "SUCCESS" }],
+    dependsOn: [
+      { containerName: "init", condition: "SUCCESS" },
+      ...(fcvSteps.length > 0 ? [{ containerName: fcvSteps[fcvSteps.length - 1].name, condition: "SUCCESS" as const }] : []),
+    ],
     healthCheck: health(HEALTH_CHECKS.mongodb),
     logConfiguration: log,
     readonlyRootFilesystem: false,
@@ -498,7 +534,7 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
     ...common,
   };
 
-  const containers = [init, coreInit, mongodb, rabbitmq, core, ui];
+  const containers = [init, ...fcvSteps, coreInit, mongodb, rabbitmq, core, ui];
   if (node) {
     containers.push({
       name: "replica-set-init",

@@ -33,6 +33,11 @@ export interface CloudExchangeServiceProps {
   readonly dependsOn?: readonly ITerraformDependable[];
   /** Wait for a steady state on apply. Default true. */
   readonly waitForSteadyState?: boolean;
+  /**
+   * Roll a failed deployment back to the previous task definition. Default true. Off while a data upgrade
+   * runs: the previous release cannot open data a step has already moved on.
+   */
+  readonly rollbackOnFailure?: boolean;
 }
 
 /** Seconds the scheduler ignores load balancer health checks after a task starts (first start initializes MongoDB). */
@@ -55,7 +60,7 @@ export class CloudExchangeService extends Construct {
       schedulingStrategy: "REPLICA",
       deploymentMinimumHealthyPercent: 0,
       deploymentMaximumPercent: 100,
-      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentCircuitBreaker: { enable: true, rollback: props.rollbackOnFailure ?? true },
       enableExecuteCommand: props.enableExecuteCommand,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",

@@ -96,6 +96,7 @@ export function addWorkloadNode(scope: Construct, props: WorkloadProps, options:
     targetGroupArn: props.targetGroupArn,
     serviceRegistryArn: options.serviceRegistryArn,
     waitForSteadyState: true,
+    rollbackOnFailure: props.spec.dataUpgrade === undefined,
     dependsOn: [...props.dependsOn, ...(options.after ?? [])],
   });
   return { taskDefinition, service };
