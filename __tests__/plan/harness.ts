@@ -111,7 +111,7 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 }
 
 /** Runs one Terraform command in a directory; a failure names the command and carries Terraform's output. */
-async function terraform(setup: TerraformSetup, dir: string, what: string, args: string[]): Promise<string> {
+export async function terraform(setup: TerraformSetup, dir: string, what: string, args: string[]): Promise<string> {
   try {
     return (await run(setup.binary, args, { cwd: dir, env: setup.env, maxBuffer: 512 * 1024 * 1024 })).stdout;
   } catch (error) {
@@ -124,7 +124,7 @@ async function terraform(setup: TerraformSetup, dir: string, what: string, args:
  * Runs `compute` once per key and run: concurrent callers (other Jest
  * workers) wait for the first one's result, read from the plan cache.
  */
-async function cachedOnce<T>(key: string, compute: () => Promise<T>): Promise<T> {
+export async function cachedOnce<T>(key: string, compute: () => Promise<T>): Promise<T> {
   const cacheDir = process.env[PLAN_CACHE_VARIABLE];
   if (!cacheDir) return compute();
   const cacheFile = join(cacheDir, `${createHash("sha256").update(key).digest("hex")}.json`);

@@ -103,3 +103,55 @@ export function haEnvironment(overrides: Partial<EnvironmentInput> = {}): Enviro
     ...overrides,
   });
 }
+
+/**
+ * What the official CloudFormation template created, as an adopt-mode
+ * environment needs to name it: the template's file system (encrypted with
+ * the AWS managed key, general purpose, a CloudFormation creation token), its
+ * two mount targets in the template's private subnets and its access points
+ * (0777, uid/gid 1001). The IDs are those of the state fixture the adopt plan
+ * starts from (__tests__/plan/official-template-state.ts).
+ */
+export const OFFICIAL_TEMPLATE = {
+  stackName: "netskope-ce",
+  envName: "prod",
+  fileSystemId: "fs-0a1b2c3d4e5f60789",
+  awsManagedEfsKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/7f3e2d1c-0b9a-4876-9543-210fedcba987`,
+  creationToken: "netsk-Netsk-1A2B3C4D5E6F7",
+  mountTargetIds: ["fsmt-0a1b2c3d4e5f60701", "fsmt-0a1b2c3d4e5f60702"],
+  mountTargetSecurityGroupId: "sg-0a1b2c3d4e5f60799",
+  accessPoints: {
+    "mongo-data": { id: "fsap-0a1b2c3d4e5f60711", path: "/data/mongo-data/data/db" },
+    "custom-plugins": { id: "fsap-0a1b2c3d4e5f60712", path: "/data/custom_plugins" },
+    repos: { id: "fsap-0a1b2c3d4e5f60713", path: "/data/repos" },
+    "ssl-certs": { id: "fsap-0a1b2c3d4e5f60714", path: "/data/ssl_certs" },
+    "rabbitmq-data": { id: "fsap-0a1b2c3d4e5f60715", path: "/data/rabbitmq-data" },
+  },
+} as const;
+
+/** An environment adopting the official template's deployment, on CE 5.0 or moving to 6.1. */
+export function adoptedEnvironment(release: "5.0" | "6.1" = "5.0"): EnvironmentInput {
+  const kept = Object.entries(OFFICIAL_TEMPLATE.accessPoints).filter(([key]) => release === "5.0" || key !== "rabbitmq-data");
+  return withExistingSecrets(
+    baseEnvironment({
+      name: release === "5.0" ? "adopted" : "adopted6",
+      release,
+      size: { preset: release === "5.0" ? "small" : "medium" },
+      network: { ...EXISTING_NETWORK, privateSubnetIds: [...EXISTING_NETWORK.privateSubnetIds] },
+      ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN },
+      ...(release === "5.0" ? {} : { upgrade: { fromRelease: "5.0" } }),
+      adopt: {
+        fileSystemId: OFFICIAL_TEMPLATE.fileSystemId,
+        kmsKeyArn: OFFICIAL_TEMPLATE.awsManagedEfsKeyArn,
+        creationToken: OFFICIAL_TEMPLATE.creationToken,
+        mountTargetIds: [...OFFICIAL_TEMPLATE.mountTargetIds],
+        accessPointIds: Object.fromEntries(kept.map(([key, ap]) => [key, ap.id])),
+        officialStack: {
+          name: OFFICIAL_TEMPLATE.stackName,
+          clusterName: `Netskope-CE-${OFFICIAL_TEMPLATE.envName}-Cluster`,
+          serviceName: `NetskopeCloudExchange-${OFFICIAL_TEMPLATE.envName}`,
+        },
+      },
+    }),
+  );
+}
