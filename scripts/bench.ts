@@ -2,15 +2,17 @@
  * `npm run bench`: prints, from one run,
  * 1. the whole-app synth in process (fresh process, deep provider imports),
  * 2. the same synth with barrel imports, and the ratio between them,
- * 3. the whole test suite as `npm test` runs it (type check, then every Jest suite),
+ * 3. the whole test suite as `npm test` runs it (type check, then every Jest suite), with the
+ *    slowest suites' own run times (the three-node RabbitMQ suite among them),
  * 4. the synth and offline plan time of the shipped stacks, planned in one Terraform run.
  * Synth figures are the best of three runs each, so a cold disk cache or the
  * first transpilation does not count. `--quick` times one synth of each kind
  * and stops there.
  */
 import { spawnSync } from "node:child_process";
-import { cpus } from "node:os";
-import { join } from "node:path";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import { synthesizeAndPlan, shippedEnvironments } from "../__tests__/plan/planned-stacks";
 import { checkProviders, terraformSetup, unavailableLine } from "../__tests__/plan/terraform-cli";
 import { withExistingSecrets } from "../__tests__/support/fixtures";
@@ -57,11 +59,20 @@ async function main(): Promise<void> {
   const tsc = spawnSync(join(ROOT, "node_modules", ".bin", "tsc"), ["--noEmit"], { cwd: ROOT, encoding: "utf8" });
   const typecheckSeconds = Number(process.hrtime.bigint() - typecheckStart) / 1e9;
   const testStart = process.hrtime.bigint();
-  const jest = spawnSync(join(ROOT, "node_modules", ".bin", "jest"), ["--silent"], { cwd: ROOT, encoding: "utf8" });
+  const report = join(mkdtempSync(join(tmpdir(), "ce-bench-")), "jest.json");
+  const jest = spawnSync(join(ROOT, "node_modules", ".bin", "jest"), ["--silent", "--json", `--outputFile=${report}`], { cwd: ROOT, encoding: "utf8" });
   const testSeconds = Number(process.hrtime.bigint() - testStart) / 1e9;
   const summary = /Tests:\s+(.*)/.exec(jest.stderr)?.[1] ?? "no summary";
   const suites = /Test Suites:\s+(.*)/.exec(jest.stderr)?.[1] ?? "no summary";
   console.log(`whole test suite (npm test)               : ${fmt(typecheckSeconds + testSeconds)} (tsc --noEmit ${fmt(typecheckSeconds)}, exit ${tsc.status}; jest ${fmt(testSeconds)}, suites ${suites}, tests ${summary}, exit ${jest.status})`);
+  if (existsSync(report)) {
+    const results = (JSON.parse(readFileSync(report, "utf8")).testResults ?? []) as { name: string; perfStats?: { start: number; end: number } }[];
+    const timed = results
+      .map((r) => ({ file: relative(ROOT, r.name), seconds: r.perfStats ? (r.perfStats.end - r.perfStats.start) / 1000 : 0 }))
+      .sort((a, b) => b.seconds - a.seconds);
+    console.log("slowest suites (their own run time, while others run beside them):");
+    for (const t of timed.slice(0, 6)) console.log(`  ${t.file.padEnd(46)} ${fmt(t.seconds)}`);
+  }
 
   const setup = terraformSetup();
   const blocked = unavailableLine(await checkProviders(setup));

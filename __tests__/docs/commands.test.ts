@@ -15,6 +15,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { adoptedEnvironment } from "../support/fixtures";
+
 const ROOT = join(__dirname, "..", "..");
 const help = readFileSync(join(ROOT, "help"), "utf8");
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
@@ -137,6 +139,15 @@ const RUNNERS: Record<string, () => void> = {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("requireDigests: true");
     expect(result.stdout).toContain("// core: aws ecr describe-images --region us-east-1 --repository-name netskope/core5 --image-ids imageTag=11062023");
+  },
+  "npm run cutover": () => {
+    const file = join(work, "adopted.json");
+    writeFileSync(file, JSON.stringify(adoptedEnvironment("6.1")));
+    const result = run("npm run -s cutover", { CE_ENV_FILE: file });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("# Cut-over of ce-adopted6 from the official CloudFormation stack netskope-ce");
+    expect(result.stdout).toContain("npx cdktf deploy ce-adopted6");
   },
   "npm run bench": () => {
     expect(pkg.scripts.bench).toBe("tsx scripts/bench.ts");

@@ -6,7 +6,7 @@
  */
 import { environmentSources } from "../../environments";
 import { EnvironmentInput } from "../../modules/config";
-import { haEnvironment, variations } from "../support/fixtures";
+import { adoptedEnvironment, haEnvironment, variations } from "../support/fixtures";
 import { StackJson, synthApp } from "../support/synth";
 
 let cached: Record<string, StackJson> | undefined;
@@ -15,7 +15,7 @@ let cached: Record<string, StackJson> | undefined;
 export function policyCorpus(): Record<string, StackJson> {
   if (!cached) {
     const shipped = environmentSources().map((s) => s.input as EnvironmentInput);
-    cached = synthApp([...shipped, ...Object.values(variations()), haEnvironment({ name: "hagen" })]);
+    cached = synthApp([...shipped, ...Object.values(variations()), haEnvironment({ name: "hagen" }), adoptedEnvironment("5.0"), adoptedEnvironment("6.1")]);
   }
   return cached;
 }

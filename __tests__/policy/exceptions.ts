@@ -28,6 +28,14 @@ export const EXCEPTIONS: readonly PolicyException[] = [
       "defender updater run read-only.",
   })),
   {
+    control: "ECS.5",
+    stack: "*",
+    resource: "aws_ecs_task_definition.*[mongodb-fcv-*]",
+    reason:
+      "The data upgrade's MongoDB steps run mongod and mongosh, which write their socket, logs and shell state under /tmp and $HOME; " +
+      "they run once, before CE's own containers start, only in an environment upgrading its data (upgrade.fromRelease).",
+  },
+  {
     control: "ECS.8",
     stack: "*",
     resource: "aws_ecs_task_definition.defender_task-definition[fargate-updater]",

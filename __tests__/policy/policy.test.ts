@@ -32,6 +32,8 @@ describe("policy corpus", () => {
         "ce-haex",
         "ce-hagen",
         "ce-state-bootstrap",
+        "ce-adopted",
+        "ce-adopted6",
         "ce-exnone-defender-member-111111111111",
       ]),
     );

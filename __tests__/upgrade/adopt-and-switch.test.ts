@@ -11,7 +11,7 @@ import { EnvironmentInput, problemsOf } from "../../modules/config";
 import { FCV_WALK_IMAGES } from "../../modules/upgrade/data-upgrade";
 import { FCV_MARKER } from "../../modules/workload/container-definitions";
 import { IDENTITY, STATEFUL } from "../policy/stateful";
-import { adoptedEnvironment, OFFICIAL_TEMPLATE } from "../support/fixtures";
+import { adoptedEnvironment, haEnvironment, OFFICIAL_TEMPLATE } from "../support/fixtures";
 import { containerNamed, containersOf, onlyResource, resourceMap, resourceNamed, StackJson, synthEnvironment } from "../support/synth";
 
 const importsOf = (stack: StackJson) => (stack.import as { id: string; to: string }[] | undefined) ?? [];
@@ -143,5 +143,30 @@ describe("switching release 5.0 -> 6.1 with the data upgrade", () => {
   it("has no upgrade containers without the upgrade", () => {
     const plain = containersOf(onlyResource(synthEnvironment({ ...afterInput, upgrade: undefined, adopt: undefined, network: { mode: "new" }, secrets: { mode: "generate" } } as EnvironmentInput), "aws_ecs_task_definition"));
     expect(plain.map((c) => c.name).filter((n) => n.startsWith("mongodb-fcv"))).toEqual([]);
+  });
+});
+
+describe("upgrading an HA environment's data (whole cluster, nodes one after another)", () => {
+  const ha = synthEnvironment(haEnvironment({ release: "6.1", upgrade: { fromRelease: "5.0" } }));
+  const tasks = [1, 2, 3].map((n) => resourceNamed(ha, "aws_ecs_task_definition", `ha_node-${n}_task_task-definition`));
+
+  it("walks each node's own data before that node's mongod starts", () => {
+    for (const [i, task] of tasks.entries()) {
+      expect({ node: i + 1, mongodbWaitsFor: containerNamed(task, "mongodb").dependsOn }).toEqual({
+        node: i + 1,
+        mongodbWaitsFor: expect.arrayContaining([{ containerName: "mongodb-fcv-7-0", condition: "SUCCESS" }]),
+      });
+      const volume = task.volume.find((v: any) => v.name === "mongo-data");
+      expect(volume.efs_volume_configuration.authorization_config.access_point_id).toBe(
+        `\${aws_efs_access_point.storage_access-point_${i === 0 ? "mongo-data" : `mongo-data-node-${i + 1}`}.id}`,
+      );
+    }
+  });
+
+  it("starts the nodes one after another, each after the previous one is stable, with rollback off", () => {
+    const service = (n: number) => resourceNamed(ha, "aws_ecs_service", `ha_node-${n}_service_service`);
+    expect(service(2).depends_on).toContain("aws_ecs_service.ha_node-1_service_service");
+    expect(service(3).depends_on).toContain("aws_ecs_service.ha_node-2_service_service");
+    for (const n of [1, 2, 3]) expect(service(n)).toMatchObject({ wait_for_steady_state: true, deployment_circuit_breaker: { enable: true, rollback: false } });
   });
 });
