@@ -16,6 +16,9 @@ import { Construct } from "constructs";
 import { AwsLocation } from "../aws-location";
 import { policyDocument, serviceTrustPolicy } from "../iam/policy";
 
+
+/** CloudWatch namespace of the metrics read from the containers' log lines. */
+export const LOG_METRIC_NAMESPACE = "CloudExchange";
 /** A service the alarms watch. */
 export interface WatchedService {
   /** Short label used in alarm names, e.g. `service` or `node-2`. */
@@ -148,6 +151,18 @@ export class Alarms extends Construct {
       this.alarms.push(created);
       return created;
     };
+    /** A metric from the containers' log lines (JSON reports, or a count of matching lines); returns the metric's name. */
+    const logMetric = (filterKey: string, metric: string, logGroupName: string, pattern: string, value: string, defaultValue?: string) => {
+      const name = `${props.prefix}-${metric}`;
+      new CloudwatchLogMetricFilter(this, filterKey, {
+        name,
+        logGroupName,
+        pattern,
+        metricTransformation: { name, namespace: LOG_METRIC_NAMESPACE, value, ...(defaultValue !== undefined ? { defaultValue } : {}) },
+      });
+      return name;
+    };
+    const namespace = LOG_METRIC_NAMESPACE;
 
     for (const service of props.services) {
       const dimensions = { ClusterName: props.clusterName, ServiceName: service.serviceName };
@@ -200,14 +215,7 @@ export class Alarms extends Construct {
     }
 
     if (props.certificates) {
-      const namespace = "CloudExchange";
-      const metricName = `${props.prefix}-certificate-days-left`;
-      new CloudwatchLogMetricFilter(this, "certificate-days-left-filter", {
-        name: metricName,
-        logGroupName: props.certificates.logGroupName,
-        pattern: CERTIFICATE_REPORT_FILTER,
-        metricTransformation: { name: metricName, namespace, value: "$.daysLeft" },
-      });
+      const metricName = logMetric("certificate-days-left-filter", "certificate-days-left", props.certificates.logGroupName, CERTIFICATE_REPORT_FILTER, "$.daysLeft");
       alarm("certificate-expiry", {
         alarmDescription:
           `A certificate Cloud Exchange's containers use (internal TLS or its CA) expires within ${props.certificates.renewBeforeDays} days; ` +
@@ -224,21 +232,9 @@ export class Alarms extends Construct {
     }
 
     if (props.rabbitmqMembership) {
-      const namespace = "CloudExchange";
-      const outside = `${props.prefix}-rabbitmq-node-outside-cluster`;
-      const below = `${props.prefix}-rabbitmq-queues-below-members`;
-      new CloudwatchLogMetricFilter(this, "rabbitmq-outside-cluster-filter", {
-        name: outside,
-        logGroupName: props.rabbitmqMembership.logGroupName,
-        pattern: MEMBERSHIP_FILTERS.outside,
-        metricTransformation: { name: outside, namespace, value: "1", defaultValue: "0" },
-      });
-      new CloudwatchLogMetricFilter(this, "rabbitmq-queues-below-members-filter", {
-        name: below,
-        logGroupName: props.rabbitmqMembership.logGroupName,
-        pattern: MEMBERSHIP_FILTERS.report,
-        metricTransformation: { name: below, namespace, value: "$.queuesBelowMembers" },
-      });
+      const group = props.rabbitmqMembership.logGroupName;
+      const outside = logMetric("rabbitmq-outside-cluster-filter", "rabbitmq-node-outside-cluster", group, MEMBERSHIP_FILTERS.outside, "1", "0");
+      const below = logMetric("rabbitmq-queues-below-members-filter", "rabbitmq-queues-below-members", group, MEMBERSHIP_FILTERS.report, "$.queuesBelowMembers");
       alarm("rabbitmq-node-outside-cluster", {
         alarmDescription: "A node's RabbitMQ runs a cluster of its own while the other nodes run theirs (a split); docs/runbooks.md",
         namespace,
@@ -265,14 +261,7 @@ export class Alarms extends Construct {
     }
 
     if (props.replicaSet) {
-      const namespace = "CloudExchange";
-      const metricName = `${props.prefix}-replica-set-member-down`;
-      new CloudwatchLogMetricFilter(this, "replica-set-member-down-filter", {
-        name: metricName,
-        logGroupName: props.replicaSet.logGroupName,
-        pattern: MEMBER_DOWN_FILTER,
-        metricTransformation: { name: metricName, namespace, value: "1", defaultValue: "0" },
-      });
+      const metricName = logMetric("replica-set-member-down-filter", "replica-set-member-down", props.replicaSet.logGroupName, MEMBER_DOWN_FILTER, "1", "0");
       alarm("replica-set-member-down", {
         alarmDescription: "A MongoDB replica-set member reports another member as not reachable/healthy",
         namespace,
