@@ -66,9 +66,11 @@ async function main(): Promise<void> {
   const suites = /Test Suites:\s+(.*)/.exec(jest.stderr)?.[1] ?? "no summary";
   console.log(`whole test suite (npm test)               : ${fmt(typecheckSeconds + testSeconds)} (tsc --noEmit ${fmt(typecheckSeconds)}, exit ${tsc.status}; jest ${fmt(testSeconds)}, suites ${suites}, tests ${summary}, exit ${jest.status})`);
   if (existsSync(report)) {
-    const results = (JSON.parse(readFileSync(report, "utf8")).testResults ?? []) as { name: string; perfStats?: { start: number; end: number } }[];
+    const results = (JSON.parse(readFileSync(report, "utf8")).testResults ?? []) as { name: string; startTime: number; endTime: number; status: string }[];
+    const failed = results.filter((r) => r.status === "failed").map((r) => relative(ROOT, r.name));
+    if (failed.length > 0) console.log(`failed suites: ${failed.join(", ")}`);
     const timed = results
-      .map((r) => ({ file: relative(ROOT, r.name), seconds: r.perfStats ? (r.perfStats.end - r.perfStats.start) / 1000 : 0 }))
+      .map((r) => ({ file: relative(ROOT, r.name), seconds: (r.endTime - r.startTime) / 1000 }))
       .sort((a, b) => b.seconds - a.seconds);
     console.log("slowest suites (their own run time, while others run beside them):");
     for (const t of timed.slice(0, 6)) console.log(`  ${t.file.padEnd(46)} ${fmt(t.seconds)}`);

@@ -136,6 +136,13 @@ export function renderPipelinePolicy(): string {
     Resource: ["arn:aws:s3:::<state bucket>", "arn:aws:s3:::<state bucket>/cloud-exchange/*"],
   });
   statements.push({
+    Sid: "UseTheStateKeyThroughS3",
+    Effect: "Allow",
+    Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+    Resource: "arn:aws:kms:*:*:key/*",
+    Condition: { StringLike: { "kms:ViaService": "s3.*.amazonaws.com" }, "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/ce-tfstate-<state bucket>" } },
+  } as never);
+  statements.push({
     Sid: "PassTheStacksRolesToTheirServices",
     Effect: "Allow",
     Action: ["iam:PassRole"],
