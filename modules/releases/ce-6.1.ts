@@ -126,27 +126,18 @@ export function ce6RabbitmqConfig(memoryMiB: number, cluster?: { readonly nodeNa
   return lines.join("\n");
 }
 
+/** The TLS options CE's inter_node_tls.conf gives the Erlang distribution's server and client alike. */
+const INTER_NODE_TLS_OPTIONS = [
+  '    {certfile, "/etc/rabbitmq/conf.d/rabbitmq_cert.crt"},',
+  '    {keyfile, "/etc/rabbitmq/conf.d/rabbitmq_cert_key.key"},',
+  '    {cacertfile, "/etc/rabbitmq/conf.d/rabbitmq_cert_ca.crt"},',
+  "    {verify, verify_none},",
+  "    {fail_if_no_peer_cert, false},",
+  "    {versions, ['tlsv1.2', 'tlsv1.3']}",
+];
+
 /** CE's inter_node_tls.conf: Erlang distribution over TLS for the server and the CLI tools (HA). */
-export const INTER_NODE_TLS = [
-  "[",
-  "  {server, [",
-  '    {certfile, "/etc/rabbitmq/conf.d/rabbitmq_cert.crt"},',
-  '    {keyfile, "/etc/rabbitmq/conf.d/rabbitmq_cert_key.key"},',
-  '    {cacertfile, "/etc/rabbitmq/conf.d/rabbitmq_cert_ca.crt"},',
-  "    {verify, verify_none},",
-  "    {fail_if_no_peer_cert, false},",
-  "    {versions, ['tlsv1.2', 'tlsv1.3']}",
-  "  ]},",
-  "  {client, [",
-  '    {certfile, "/etc/rabbitmq/conf.d/rabbitmq_cert.crt"},',
-  '    {keyfile, "/etc/rabbitmq/conf.d/rabbitmq_cert_key.key"},',
-  '    {cacertfile, "/etc/rabbitmq/conf.d/rabbitmq_cert_ca.crt"},',
-  "    {verify, verify_none},",
-  "    {fail_if_no_peer_cert, false},",
-  "    {versions, ['tlsv1.2', 'tlsv1.3']}",
-  "  ]}",
-  "].",
-].join("\n");
+export const INTER_NODE_TLS = ["[", "  {server, [", ...INTER_NODE_TLS_OPTIONS, "  ]},", "  {client, [", ...INTER_NODE_TLS_OPTIONS, "  ]}", "]."].join("\n");
 
 /** mongod's TLS flags (docker-compose.yml L82-84), with the certificate paths of this task. */
 export const MONGOD_TLS_FLAGS = [
