@@ -16,7 +16,7 @@ import {
   KMS_KEY_ARN,
   SECRET_ARN,
 } from "./patterns";
-import { matching, retentionDays } from "./fields";
+import { checkAtLeastLogRetention, matching, retentionDays } from "./fields";
 
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -189,9 +189,7 @@ export function checkDefender(
       );
     }
   });
-  if (d.logRetentionDays !== undefined && d.logRetentionDays < env.logs.retentionDays) {
-    problem(["defender", "logRetentionDays"], `must be at least logs.retentionDays (${env.logs.retentionDays}); leave it out to use that`);
-  }
+  checkAtLeastLogRetention(["defender", "logRetentionDays"], d.logRetentionDays, env.logs.retentionDays, problem);
   if (d.pccSecretKmsKeyArn) {
     const key = arnParts(d.pccSecretKmsKeyArn);
     if (key.account !== env.accountId || key.region !== env.region) {

@@ -26,3 +26,18 @@ export const retentionDays = z
   .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
     error: `must be a CloudWatch Logs retention: ${LOG_RETENTION_DAYS.join(", ")}`,
   });
+
+/**
+ * Checks that a retention is at least the environment's logs.retentionDays (the audit trails follow the
+ * environment); reports at `path` when it is shorter. An unset retention takes logs.retentionDays.
+ */
+export function checkAtLeastLogRetention(
+  path: (string | number)[],
+  days: number | undefined,
+  logRetentionDays: number,
+  problem: (path: (string | number)[], message: string) => void,
+): void {
+  if (days !== undefined && days < logRetentionDays) {
+    problem(path, `must be at least logs.retentionDays (${logRetentionDays}); leave it out to use that`);
+  }
+}

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, cidrSubnet, formatCidr, parseCidr } from "./cidr";
 import { SECRET_LOOKING_NAME } from "./errors";
-import { cidr, matching, retentionDays } from "./fields";
+import { checkAtLeastLogRetention, cidr, matching, retentionDays } from "./fields";
 import {
   ACCOUNT_ID,
   ACM_CERTIFICATE_ARN,
@@ -696,13 +696,8 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
   }
 
   const network = env.network;
-  const keptAtLeastAsLongAsLogs = (path: (string | number)[], days: number | undefined) => {
-    if (days !== undefined && days < env.logs.retentionDays) {
-      problem(path, `must be at least logs.retentionDays (${env.logs.retentionDays}); leave it out to use that`);
-    }
-  };
-  if (network.mode === "new") keptAtLeastAsLongAsLogs(["network", "flowLogs", "retentionDays"], network.flowLogs.retentionDays);
-  if (env.ingress.mode === "alb") keptAtLeastAsLongAsLogs(["ingress", "accessLogRetentionDays"], env.ingress.accessLogRetentionDays);
+  if (network.mode === "new") checkAtLeastLogRetention(["network", "flowLogs", "retentionDays"], network.flowLogs.retentionDays, env.logs.retentionDays, problem);
+  if (env.ingress.mode === "alb") checkAtLeastLogRetention(["ingress", "accessLogRetentionDays"], env.ingress.accessLogRetentionDays, env.logs.retentionDays, problem);
 
   if (network.mode === "new") {
     const vpc = parseCidr(network.vpcCidr);

@@ -70,6 +70,11 @@ export type CloudExchangeSecretsProps =
       readonly kmsKeyArn?: string;
     };
 
+/** The `valueFrom` ECS takes for a secret, or for one key of a JSON secret. */
+export function secretValueFrom(secret: { readonly secretArn: string; readonly jsonKey?: string }): string {
+  return secret.jsonKey ? `${secret.secretArn}:${secret.jsonKey}::` : secret.secretArn;
+}
+
 /** The three secrets. */
 export class CloudExchangeSecrets extends Construct {
   /** ARN of the JWT secret. */
@@ -145,11 +150,11 @@ export class CloudExchangeSecrets extends Construct {
 
   /** `valueFrom` of one key of the maintenance secret. */
   maintenance(key: (typeof MAINTENANCE_KEYS)[number]): string {
-    return `${this.maintenanceSecretArn}:${key}::`;
+    return secretValueFrom({ secretArn: this.maintenanceSecretArn, jsonKey: key });
   }
 
   /** `valueFrom` of one key of the cluster secret. */
   cluster(key: (typeof CLUSTER_KEYS)[number]): string {
-    return `${this.clusterSecretArn}:${key}::`;
+    return secretValueFrom({ secretArn: this.clusterSecretArn, jsonKey: key });
   }
 }

@@ -11,6 +11,7 @@
  */
 import { CloudExchangeRelease, ImageName, ImageReference, Mount, PresetName, VolumeName } from "../releases";
 import { shippedScript } from "../shipped-script";
+import { secretValueFrom } from "../secrets/cloud-exchange-secrets";
 import { mongodbFcvStepScript } from "../upgrade/data-upgrade";
 
 /** One container definition, in the ECS API's shape. */
@@ -84,10 +85,6 @@ export interface ApplicationSettings {
   readonly secretEnvironment: Readonly<Record<string, { readonly secretArn: string; readonly jsonKey?: string; readonly kmsKeyArn?: string }>>;
 }
 
-/** The `valueFrom` of a secret, or of one JSON key of it. */
-export function secretValueFrom(secret: { readonly secretArn: string; readonly jsonKey?: string }): string {
-  return secret.jsonKey ? `${secret.secretArn}:${secret.jsonKey}::` : secret.secretArn;
-}
 
 /** Everything the containers are built from. */
 export interface CloudExchangeTaskSpec {
@@ -251,8 +248,8 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
   const proxyVariables = proxy ? { HTTP_PROXY: proxy.httpUrl, HTTPS_PROXY: proxy.httpsUrl, NO_PROXY: noProxyList(spec) } : {};
   const proxySecrets = proxy?.urlsSecretArn
     ? [
-        { name: "HTTP_PROXY", valueFrom: `${proxy.urlsSecretArn}:HTTP_PROXY::` },
-        { name: "HTTPS_PROXY", valueFrom: `${proxy.urlsSecretArn}:HTTPS_PROXY::` },
+        { name: "HTTP_PROXY", valueFrom: secretValueFrom({ secretArn: proxy.urlsSecretArn, jsonKey: "HTTP_PROXY" }) },
+        { name: "HTTPS_PROXY", valueFrom: secretValueFrom({ secretArn: proxy.urlsSecretArn, jsonKey: "HTTPS_PROXY" }) },
       ]
     : [];
   const common = { linuxParameters: { initProcessEnabled: true }, ...credentials };
