@@ -73,6 +73,8 @@ const cases: Case[] = [
   ["empty proxy", (e) => ({ ...e, proxy: {} }), "proxy", /needs httpUrl, httpsUrl or urlsSecretArn/],
   ["proxy secret without ports", (e) => ({ ...e, proxy: { urlsSecretArn: secretArn("proxy") } }), "proxy.ports", /required with urlsSecretArn/],
   ["proxy secret and URL", (e) => ({ ...e, proxy: { urlsSecretArn: secretArn("proxy"), httpUrl: "http://proxy:3128", ports: [3128] } }), "proxy.urlsSecretArn", /excludes httpUrl and httpsUrl/],
+  // A long value is shortened in the message (found by the fuzz suite: the whole 5,000-character repository was echoed).
+  ["a long image repository behind a proxy", (e) => ({ ...e, images: { ui: { repository: "a".repeat(5000) } }, proxy: { httpUrl: "http://proxy:3128" } }), "images.ui.repository", /^must be an ECR repository in .{0,200}\(got "a{20,}…" \(5000 characters\)\)$/],
   ["no-proxy entry", (e) => ({ ...e, proxy: { httpUrl: "http://proxy:3128", noProxy: ["bad host!"] } }), "proxy.noProxy[0]", /host name, a domain suffix/],
   ["CA secret by name", (e) => ({ ...e, caCertificateSecretArn: "my-ca-secret" }), "caCertificateSecretArn", /full ARN of a Secrets Manager secret/],
   ["secrets mode", (e) => ({ ...e, secrets: { mode: "vault" } }), "secrets.mode", /one of "generate", "existing"/],

@@ -1,7 +1,6 @@
-/** Jest global teardown: removes this run's plan cache. */
-import { rmSync } from "node:fs";
+/** Jest global teardown: removes this run's temp folder (plan cache, scratch modules, server data). */
+import { leaveRunDirectory } from "./run-directory";
 
 export default function globalTeardown(): void {
-  const dir = process.env.CE_PLAN_CACHE_DIR;
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  leaveRunDirectory();
 }

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, cidrSubnet, formatCidr, parseCidr } from "./cidr";
-import { SECRET_LOOKING_NAME } from "./errors";
+import { SECRET_LOOKING_NAME, showValue } from "./errors";
 import { checkAtLeastLogRetention, cidr, matching, retentionDays } from "./fields";
 import {
   ACCOUNT_ID,
@@ -827,7 +827,7 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
         if (!ecr || ecr.split(":")[3] !== env.region) {
           problem(
             path,
-            `${path[0] === "upgrade" ? `needs the MongoDB image ${repository} of the upgrade, which ` : ""}must be an ECR repository in ${env.region}, or a Docker Hub image with images.pullThroughCache set, when a proxy is the only way out: Fargate pulls images without the proxy, through the VPC endpoints (got "${repository}")`,
+            `${path[0] === "upgrade" ? `needs the MongoDB image ${repository} of the upgrade, which ` : ""}must be an ECR repository in ${env.region}, or a Docker Hub image with images.pullThroughCache set, when a proxy is the only way out: Fargate pulls images without the proxy, through the VPC endpoints (got ${showValue(repository)})`,
           );
         }
       }
