@@ -149,6 +149,15 @@ const RUNNERS: Record<string, () => void> = {
     expect(result.stdout).toContain("# Cut-over of ce-adopted6 from the official CloudFormation stack netskope-ce");
     expect(result.stdout).toContain("npx cdktf deploy ce-adopted6");
   },
+  "terraform state pull | npm run -s purge-state-secrets": () => {
+    // The purge itself is proven on a real applied state in __tests__/plan/generated-secrets.test.ts; here, the command line.
+    const result = run("npm run -s purge-state-secrets", {}, 60_000);
+    expect(spawnSync("bash", ["-c", "echo '{\"version\":4,\"serial\":1,\"resources\":[]}' | npm run -s purge-state-secrets"], { cwd: ROOT, encoding: "utf8" }).stderr).toContain(
+      "the state holds no generated value; nothing to push",
+    );
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("standard input is not a Terraform state");
+  },
   "npm run bench": () => {
     expect(pkg.scripts.bench).toBe("tsx scripts/bench.ts");
     const tsconfig = JSON.parse(readFileSync(join(ROOT, "tsconfig.json"), "utf8"));

@@ -1,10 +1,8 @@
 /**
- * The stacks every plan-reading suite shares: the shipped environments and
- * the fixture variations in existing-secret mode, the bootstrap and
- * member-role stacks, planned in one Terraform run (planStacks) and once per
- * test run thanks to the plan cache. Where the random provider can be
- * installed, the shipped environments are also planned as written, with
- * generated secrets.
+ * The stacks every plan-reading suite shares: the shipped environments as
+ * written (generated secrets), the fixture variations in existing-secret
+ * mode, the bootstrap and member-role stacks, planned in one Terraform run
+ * (planStacks) and once per test run thanks to the plan cache.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,9 +33,9 @@ export function shippedEnvironments(): PlannedEnvironment[] {
   return environmentSources().map((s) => ({ source: s.source, input: s.input as EnvironmentInput }));
 }
 
-/** The environments planned: shipped ones and the other fixture variations, all with existing secrets. */
+/** The environments planned: shipped ones as written, and the other fixture variations with existing secrets. */
 export function plannedEnvironments(): PlannedEnvironment[] {
-  const shipped = shippedEnvironments().map((s) => ({ ...s, input: withExistingSecrets(s.input) }));
+  const shipped = shippedEnvironments();
   const fixtures = Object.entries(variations())
     .filter(([name]) => !COVERED_BY_SHIPPED.has(name))
     .map(([name, input]) => ({ source: `fixture ${name}`, input: withExistingSecrets(input) }));
@@ -94,19 +92,12 @@ export interface PlanAvailability {
   readonly check: ProviderCheck;
   /** Why no plan can run (one line), or undefined when the AWS provider installs. */
   readonly blocked?: string;
-  /** Why generated-secret plans are skipped (one line), or undefined when the random provider installs. */
-  readonly generatedSecretsSkipped?: string;
 }
 
 /** Reads the provider check of this run (made once by the Jest global setup). */
 export function planAvailability(): PlanAvailability {
   const check = providerCheckOfRun();
-  const randomReason = check.unavailable.random;
-  return {
-    check,
-    blocked: unavailableLine(check),
-    generatedSecretsSkipped: randomReason ? `skipped: ${randomReason}` : undefined,
-  };
+  return { check, blocked: unavailableLine(check) };
 }
 
 /**

@@ -281,7 +281,11 @@ const proxySchema = z
   );
 
 const generatedSecretsSchema = z.strictObject({
-  mode: z.literal("generate").describe("Generate the JWT secret, maintenance password and cluster keys (random provider) into Secrets Manager."),
+  mode: z
+    .literal("generate")
+    .describe(
+      "Generate the JWT secret, maintenance password and cluster keys into Secrets Manager (Secrets Manager's own generator, through ephemeral values and write-only arguments: no value in the Terraform state or a saved plan).",
+    ),
   recoveryWindowDays: z
     .number()
     .int()
@@ -297,7 +301,9 @@ const existingSecretsSchema = z.strictObject({
   maintenanceSecretArn: matching(SECRET_ARN).describe(
     "JSON secret with MAINTENANCE_PASSWORD, MAINTENANCE_PASSWORD_ESCAPED, MONGO_CONNECTION_STRING and RABBITMQ_CONNECTION_STRING.",
   ),
-  clusterSecretArn: matching(SECRET_ARN).describe("JSON secret with RABBITMQ_COOKIE and MONGO_REPLICA_KEY."),
+  clusterSecretArn: matching(SECRET_ARN).describe(
+    "JSON secret with RABBITMQ_COOKIE, MONGO_REPLICA_KEY and MONGO_ROOT_PASSWORD (root's former password; set it to the maintenance password).",
+  ),
   kmsKeyArn: matching(KMS_KEY_ARN)
     .optional()
     .describe("Customer managed KMS key of these secrets, if any; the task execution role may decrypt with it."),
@@ -607,6 +613,10 @@ export const MANAGED_CORE_VARIABLES = [
   "HEALTHCHECK_FREE_DISK_SPACE_PATH",
   "INSTALL_VERSION",
   "CE_PROFILE",
+  "PROMOTION_BANNERS_FILE_LOCATION",
+  "MAINTENANCE_PASSWORD_ESCAPED",
+  "CE_MONGO_CONNECTION_TEMPLATE",
+  "CE_RABBITMQ_CONNECTION_TEMPLATE",
   "PLATFORM_PROVIDER",
   "CE_AS_VM",
   "MONGO_CURRENT_VERSION",

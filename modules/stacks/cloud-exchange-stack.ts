@@ -291,7 +291,8 @@ export class CloudExchangeStack extends ReadableStack {
       secrets: {
         jwtSecret: secrets.jwtSecretArn,
         maintenancePassword: secrets.maintenance("MAINTENANCE_PASSWORD"),
-        mongoRootPassword: release.mongodb.ownRootPassword ? secrets.cluster("MONGO_ROOT_PASSWORD") : secrets.maintenance("MAINTENANCE_PASSWORD"),
+        maintenancePasswordEscaped: secrets.maintenance("MAINTENANCE_PASSWORD_ESCAPED"),
+        formerRootPassword: secrets.cluster("MONGO_ROOT_PASSWORD"),
         mongoConnectionString: secrets.maintenance("MONGO_CONNECTION_STRING"),
         rabbitmqConnectionString: secrets.maintenance("RABBITMQ_CONNECTION_STRING"),
         rabbitmqCookie: secrets.cluster("RABBITMQ_COOKIE"),

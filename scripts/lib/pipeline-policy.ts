@@ -90,10 +90,11 @@ export const ACTIONS_BY_TYPE: Readonly<Record<string, { service: string; actions
   aws_service_discovery_private_dns_namespace: { service: "servicediscovery", actions: ["servicediscovery:CreatePrivateDnsNamespace", "servicediscovery:DeleteNamespace", "servicediscovery:GetNamespace", "servicediscovery:GetOperation", "servicediscovery:TagResource", "servicediscovery:ListTagsForResource", "route53:CreateHostedZone", "route53:DeleteHostedZone", "route53:GetHostedZone", "route53:ChangeResourceRecordSets", "ec2:DescribeVpcAttribute"] },
   aws_service_discovery_service: { service: "servicediscovery", actions: ["servicediscovery:CreateService", "servicediscovery:DeleteService", "servicediscovery:GetService", "servicediscovery:UpdateService", "servicediscovery:ListTagsForResource"] },
   aws_scheduler_schedule: { service: "scheduler", actions: ["scheduler:CreateSchedule", "scheduler:DeleteSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule"] },
-  random_password: { service: "random", actions: [] },
+  // Ephemeral: opened in every plan and apply (Secrets Manager makes the value; nothing stores it).
+  "ephemeral.aws_secretsmanager_random_password": { service: "secretsmanager", actions: ["secretsmanager:GetRandomPassword"] },
 };
 
-/** Resource types used by every stack the project can synthesize (shipped environments and fixtures). */
+/** Resource types (and `ephemeral.<type>`) used by every stack the project can synthesize (shipped environments and fixtures). */
 export function usedResourceTypes(): string[] {
   const shipped = environmentSources().map((s) => s.input as EnvironmentInput);
   const fixtures = [...Object.values(variations()), haEnvironment({ name: "hagen" }), baseEnvironment({ name: "plain" })];
@@ -101,6 +102,7 @@ export function usedResourceTypes(): string[] {
   for (const inputs of [shipped, fixtures]) {
     for (const stack of Object.values(synthApp(inputs))) {
       for (const type of Object.keys(stack.resource ?? {})) types.add(type);
+      for (const type of Object.keys((stack.ephemeral as Record<string, unknown> | undefined) ?? {})) types.add(`ephemeral.${type}`);
     }
   }
   return [...types].sort();
