@@ -276,6 +276,8 @@ export function cloudExchangeContainers(spec: CloudExchangeTaskSpec): ContainerD
       logConfiguration: log,
       // mongod and mongosh write to /tmp and $HOME while the step runs; CE's own containers have not started yet.
       readonlyRootFilesystem: false,
+      // The step forwards SIGTERM to its mongod and waits for a clean shutdown (CE_STOP_SECONDS, 100 s).
+      stopTimeout: 120,
       ...common,
     });
   }
