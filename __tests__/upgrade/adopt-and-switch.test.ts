@@ -107,18 +107,22 @@ describe("switching release 5.0 -> 6.1 with the data upgrade", () => {
     expect(b.has("aws_efs_access_point.storage_access-point_rabbitmq4-data")).toBe(true);
   });
 
-  it("runs the FCV walk after init and before CE's mongod: 6.0 with MongoDB 6.0, then 7.0 with MongoDB 7.0, each waiting for the previous one", () => {
+  it("runs the FCV walk after init and before CE's mongod: 5.0 with MongoDB 5.0, 6.0 with MongoDB 6.0, then 7.0 with MongoDB 7.0, each waiting for the previous one", () => {
+    const step5 = containerNamed(task, "mongodb-fcv-5-0");
     const step6 = containerNamed(task, "mongodb-fcv-6-0");
     const step7 = containerNamed(task, "mongodb-fcv-7-0");
-    expect(step6).toMatchObject({ image: `${FCV_WALK_IMAGES["6.0"].repository}:${FCV_WALK_IMAGES["6.0"].tag}`, user: "1001:1001", essential: false, dependsOn: [{ containerName: "init", condition: "SUCCESS" }] });
+    expect(step5).toMatchObject({ image: `${FCV_WALK_IMAGES["5.0"].repository}:${FCV_WALK_IMAGES["5.0"].tag}`, user: "1001:1001", essential: false, dependsOn: [{ containerName: "init", condition: "SUCCESS" }] });
+    expect(step6).toMatchObject({ image: `${FCV_WALK_IMAGES["6.0"].repository}:${FCV_WALK_IMAGES["6.0"].tag}`, user: "1001:1001", essential: false, dependsOn: [{ containerName: "mongodb-fcv-5-0", condition: "SUCCESS" }] });
     expect(step7).toMatchObject({ image: `${FCV_WALK_IMAGES["7.0"].repository}:${FCV_WALK_IMAGES["7.0"].tag}`, dependsOn: [{ containerName: "mongodb-fcv-6-0", condition: "SUCCESS" }] });
     expect(containerNamed(task, "mongodb").dependsOn).toContainEqual({ containerName: "mongodb-fcv-7-0", condition: "SUCCESS" });
-    for (const step of [step6, step7]) {
+    for (const step of [step5, step6, step7]) {
       expect(step.mountPoints).toEqual([{ sourceVolume: "mongo-data", containerPath: "/data/db", readOnly: false }]);
       expect(Object.fromEntries(step.environment.map((e: any) => [e.name, e.value]))).toMatchObject({ CE_UPGRADE_MARKER: FCV_MARKER });
       expect(step.secrets.map((s: any) => s.name)).toEqual(["MONGO_ROOT_PASSWORD", "CE_PREVIOUS_ROOT_PASSWORD"]);
+      // ECS gives the step the longest stop time Fargate allows, for its mongod's clean shutdown.
+      expect(step.stopTimeout).toBe(120);
     }
-    expect(containers.map((c) => c.name).indexOf("mongodb-fcv-6-0")).toBeLessThan(containers.map((c) => c.name).indexOf("mongodb"));
+    expect(containers.map((c) => c.name).indexOf("mongodb-fcv-5-0")).toBeLessThan(containers.map((c) => c.name).indexOf("mongodb"));
   });
 
   it("adds the optional FCV 8.0 step with CE's own MongoDB image when asked", () => {
