@@ -154,11 +154,11 @@ export async function cachedOnce<T>(key: string, compute: () => Promise<T>): Pro
  * Init, then validate and plan side by side (both only read the
  * configuration; the plan takes no lock), then show, in a prepared directory.
  */
-async function initValidatePlanShow(setup: TerraformSetup, dir: string, what: string) {
+async function initValidatePlanShow(setup: TerraformSetup, dir: string, what: string, destroy = false) {
   const [, init] = await timed(() => terraform(setup, dir, what, ["init", "-input=false", "-no-color"]));
   const [[validateOut, validate], [, plan]] = await Promise.all([
     timed(() => terraform(setup, dir, what, ["validate", "-json", "-no-color"])),
-    timed(() => terraform(setup, dir, what, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=tfplan"])),
+    timed(() => terraform(setup, dir, what, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", ...(destroy ? ["-destroy"] : []), "-out=tfplan"])),
   ]);
   const [showOut, show] = await timed(() => terraform(setup, dir, what, ["show", "-json", "tfplan"]));
   return { validation: JSON.parse(validateOut) as Validation, plan: JSON.parse(showOut) as Record<string, any>, seconds: { init, validate, plan, show } };
@@ -227,6 +227,8 @@ export interface PlanStackOptions {
   readonly state?: object;
   /** How Terraform runs. Default: from the environment ({@link terraformSetup}). */
   readonly setup?: TerraformSetup;
+  /** Plan the destruction of everything in the state (`plan -destroy`). Default false. */
+  readonly destroy?: boolean;
 }
 
 /**
@@ -235,18 +237,18 @@ export interface PlanStackOptions {
  */
 export function planStack(stack: StackToPlan, options: PlanStackOptions = {}): Promise<PlanResult> {
   const setup = options.setup ?? terraformSetup();
-  const key = JSON.stringify(["stack", setup.binary, setup.mode, stack.name, stack.content, options.state ?? null]);
-  return cachedOnce(key, () => planStackUncached(stack, options.state, setup));
+  const key = JSON.stringify(["stack", setup.binary, setup.mode, stack.name, stack.content, options.state ?? null, options.destroy ?? false]);
+  return cachedOnce(key, () => planStackUncached(stack, options.state, setup, options.destroy ?? false));
 }
 
-async function planStackUncached(stack: StackToPlan, state: object | undefined, setup: TerraformSetup): Promise<PlanResult> {
+async function planStackUncached(stack: StackToPlan, state: object | undefined, setup: TerraformSetup, destroy: boolean): Promise<PlanResult> {
   const dir = mkdtempSync(join(workRoot(), `${stack.name}-`));
   try {
     writeFileSync(join(dir, "cdk.tf.json"), stack.content);
     writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "terraform.tfstate" } } } }));
     writeFileSync(join(dir, "provider_override.tf.json"), JSON.stringify(providerOverride(JSON.parse(stack.content))));
     if (state) writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(state));
-    const { validation, plan, seconds } = await initValidatePlanShow(setup, dir, stack.name);
+    const { validation, plan, seconds } = await initValidatePlanShow(setup, dir, stack.name, destroy);
     return { stack: stack.name, validation, plan: plan as PlanJson, seconds, batch: 1 };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -31,6 +31,18 @@ describe("adopt mode", () => {
     ]);
   });
 
+  it.each(["5.0", "6.1"] as const)("protects everything it imports from any destroy, with protection.allowDestroy too (release %s)", (release) => {
+    const allowing = synthEnvironment({ ...adoptedEnvironment(release), protection: { allowDestroy: true } } as EnvironmentInput);
+    const imported = importsOf(allowing).map((i) => i.to);
+    expect(imported.length).toBeGreaterThan(3);
+    const resources = resourceMap(allowing);
+    for (const address of imported) expect({ address, lifecycle: resources.get(address)!.lifecycle }).toEqual({ address, lifecycle: { prevent_destroy: true } });
+    // The access points the environment created itself (6.x's new directories) still follow protection.allowDestroy.
+    const created = [...resources.keys()].filter((a) => a.startsWith("aws_efs_access_point.") && !imported.includes(a));
+    expect(created.length).toBe(release === "5.0" ? 0 : 5);
+    for (const address of created) expect({ address, lifecycle: resources.get(address)!.lifecycle }).toEqual({ address, lifecycle: undefined });
+  });
+
   it("takes every replacement-forcing setting of the file system and the kept access points from the adopt settings, for any values", () => {
     const hex = (n: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${n}}$`));
     fc.assert(
