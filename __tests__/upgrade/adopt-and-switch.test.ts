@@ -7,11 +7,11 @@
  * nothing stateful and runs the data upgrade before CE's mongod.
  */
 import fc from "fast-check";
-import { EnvironmentInput, problemsOf } from "../../modules/config";
+import { EnvironmentInput, environmentWarnings, parseEnvironment, problemsOf } from "../../modules/config";
 import { FCV_WALK_IMAGES } from "../../modules/upgrade/data-upgrade";
 import { FCV_MARKER } from "../../modules/workload/container-definitions";
 import { IDENTITY, STATEFUL } from "../policy/stateful";
-import { adoptedEnvironment, haEnvironment, OFFICIAL_TEMPLATE } from "../support/fixtures";
+import { adoptedEnvironment, EXISTING_NETWORK, haEnvironment, OFFICIAL_TEMPLATE } from "../support/fixtures";
 import { containerNamed, containersOf, onlyResource, resourceMap, resourceNamed, StackJson, synthEnvironment } from "../support/synth";
 
 const importsOf = (stack: StackJson) => (stack.import as { id: string; to: string }[] | undefined) ?? [];
@@ -28,6 +28,29 @@ describe("adopt mode", () => {
         id: OFFICIAL_TEMPLATE.accessPoints[key as keyof typeof OFFICIAL_TEMPLATE.accessPoints].id,
         to: `aws_efs_access_point.storage_access-point_${key}`,
       })),
+    ]);
+  });
+
+  it("imports each mount target in the subnet it is in, whatever order the adopt settings list them in", () => {
+    const input = adoptedEnvironment("5.0");
+    const reversed = Object.fromEntries(Object.entries(input.adopt!.mountTargetIds).reverse());
+    const synthesized = synthEnvironment({ ...input, adopt: { ...input.adopt!, mountTargetIds: reversed } } as EnvironmentInput);
+    const resources = resourceMap(synthesized);
+    const targets = importsOf(synthesized).filter((i) => i.to.startsWith("aws_efs_mount_target."));
+    // The template's mount targets, by the subnet each is in (OFFICIAL_TEMPLATE lists them in subnet order).
+    const subnetOf = Object.fromEntries(OFFICIAL_TEMPLATE.mountTargetIds.map((id, i) => [id, EXISTING_NETWORK.privateSubnetIds[i]]));
+    expect(targets.map((t) => ({ id: t.id, subnet: resources.get(t.to)!.subnet_id }))).toEqual(OFFICIAL_TEMPLATE.mountTargetIds.map((id) => ({ id, subnet: subnetOf[id] })));
+  });
+
+  it("warns when adopting changes the file system's throughput mode or removes its lifecycle policies, naming the field", () => {
+    const warningsOf = (input: EnvironmentInput) => environmentWarnings([parseEnvironment(input)], ["t"], "2026-01-01").filter((w) => w.path !== "release").map((w) => `${w.path}: ${w.message}`);
+    const input = adoptedEnvironment("5.0");
+    expect(warningsOf(input)).toEqual([
+      "storage.throughputMode: is elastic: the first deploy changes the adopted file system's throughput mode from bursting (adopt.throughputMode) to elastic in place, which bills reads and writes by the gigabyte; set storage.throughputMode to \"bursting\" to keep it",
+    ]);
+    expect(warningsOf({ ...input, storage: { throughputMode: "bursting" } })).toEqual([]);
+    expect(warningsOf({ ...input, storage: { throughputMode: "bursting" }, adopt: { ...input.adopt!, lifecyclePolicies: [{ TransitionToIA: "AFTER_30_DAYS" }, { TransitionToPrimaryStorageClass: "AFTER_1_ACCESS" }] } })).toEqual([
+      expect.stringMatching(/^adopt\.lifecyclePolicies: lists TransitionToIA AFTER_30_DAYS, TransitionToPrimaryStorageClass AFTER_1_ACCESS: the stack manages the file system without lifecycle policies, so the first deploy removes them/),
     ]);
   });
 
@@ -85,7 +108,10 @@ describe("adopt mode", () => {
     ["generated secrets", (e) => ({ ...e, secrets: { mode: "generate" } }), "secrets.mode", /must be "existing" with adopt: the data's users have the official stack's maintenance password/],
     ["6.1 without the upgrade", (e) => ({ ...e, release: "6.1", size: { preset: "medium" }, adopt: { ...e.adopt!, accessPointIds: {} } }), "upgrade", /is required with adopt on release 6.1: the official template's data is CE 5.0's/],
     ["a kept access point 6.x does not use", (e) => ({ ...e, release: "6.1", size: { preset: "medium" }, upgrade: { fromRelease: "5.0" } }), 'adopt.accessPointIds["rabbitmq-data"]', /is not an access point of release 6.1's data layout/],
-    ["one mount target for two subnets", (e) => ({ ...e, adopt: { ...e.adopt!, mountTargetIds: ["fsmt-0a1b2c3d4e5f60701"] } }), "adopt.mountTargetIds", /must list 2 mount targets, one per private subnet/],
+    ["mount targets as a list (its order cannot say which subnet each is in)", (e) => ({ ...e, adopt: { ...e.adopt!, mountTargetIds: [...OFFICIAL_TEMPLATE.mountTargetIds] as never } }), "adopt.mountTargetIds", /must map each private subnet ID to the mount target in it/],
+    ["a private subnet without its mount target", (e) => ({ ...e, adopt: { ...e.adopt!, mountTargetIds: { [EXISTING_NETWORK.privateSubnetIds[0]]: OFFICIAL_TEMPLATE.mountTargetIds[0] } } }), "adopt.mountTargetIds", /has no mount target for subnet-0a1b2c3d4e5f60722/],
+    ["a mount target in another subnet", (e) => ({ ...e, adopt: { ...e.adopt!, mountTargetIds: { ...e.adopt!.mountTargetIds, "subnet-0fffffffffffffff0": "fsmt-0a1b2c3d4e5f60709" } } }), 'adopt.mountTargetIds["subnet-0fffffffffffffff0"]', /is not one of network.privateSubnetIds/],
+    ["one mount target for two subnets", (e) => ({ ...e, adopt: { ...e.adopt!, mountTargetIds: Object.fromEntries(EXISTING_NETWORK.privateSubnetIds.map((s) => [s, OFFICIAL_TEMPLATE.mountTargetIds[0]])) } }), 'adopt.mountTargetIds["subnet-0a1b2c3d4e5f60722"]', /is fsmt-0a1b2c3d4e5f60701, already listed for subnet-0a1b2c3d4e5f60711/],
     ["a malformed file system ID", (e) => ({ ...e, adopt: { ...e.adopt!, fileSystemId: "fs-xyz" } }), "adopt.fileSystemId", /must be an EFS file system ID such as fs-0123456789abcdef0/],
   ])("refuses %s, naming the field", (_label, change, path, message) => {
     const problems = problemsOf({ source: "t", input: change(adoptedEnvironment("5.0")) }).problems;

@@ -62,12 +62,19 @@ export interface AdoptedFileSystem {
   readonly creationToken: string;
   /** Its performance mode. */
   readonly performanceMode: string;
-  /** Its mount targets, in the order of the subnets. */
-  readonly mountTargetIds: readonly string[];
+  /** Its mount targets by the ID of the subnet each is in; every subnet of `subnets` must have one. */
+  readonly mountTargetIds: Readonly<Record<string, string>>;
   /** Access points to keep, by this project's key. */
   readonly accessPointIds: Readonly<Record<string, string>>;
   /** Permissions the kept access points were created with. */
   readonly accessPointPermissions: string;
+}
+
+/** The adopted mount target in a subnet: imported where it is, since one at another subnet's address would be replaced. */
+function adoptedMountTarget(adopt: AdoptedFileSystem, subnetId: string): string {
+  const id = adopt.mountTargetIds[subnetId];
+  if (!id) throw new Error(`adopt: no mount target listed for subnet ${subnetId} (EFS allows one per zone, so a new one cannot be made beside the existing one)`);
+  return id;
 }
 
 /** What an NFS client may do with an EFS file system under IAM authorization. */
@@ -109,13 +116,13 @@ export class FileSystem extends Construct {
       fileSystemId: this.fileSystemId,
       backupPolicy: { status: "ENABLED" },
     });
-    this.mountTargets = props.subnets.map((subnet, i) => {
+    this.mountTargets = props.subnets.map((subnet) => {
       const target = new EfsMountTarget(this, `mount-target_${subnet.zone}`, {
         fileSystemId: this.fileSystemId,
         subnetId: subnet.subnetId,
         securityGroups: [props.securityGroupId],
       });
-      if (adopt) this.adopt(target, adopt.mountTargetIds[i]);
+      if (adopt) this.adopt(target, adoptedMountTarget(adopt, subnet.subnetId));
       return target;
     });
     const accessPoints = new Map<string, EfsAccessPoint>();

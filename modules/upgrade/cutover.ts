@@ -61,7 +61,7 @@ export function cutoverSteps(env: Environment): CutoverStep[] {
   const strings = connectionStrings(release, { mongoHosts: ["localhost:27017"], rabbitmqHosts: ["localhost"] }, "@@ESCAPED@@");
   const kept = [
     TEMPLATE_LOGICAL_IDS.fileSystem,
-    ...TEMPLATE_LOGICAL_IDS.mountTargets.slice(0, adopt.mountTargetIds.length),
+    ...TEMPLATE_LOGICAL_IDS.mountTargets.slice(0, Object.keys(adopt.mountTargetIds).length),
     ...Object.keys(adopt.accessPointIds).map((key) => TEMPLATE_LOGICAL_IDS.accessPoints[key]),
   ].filter((id): id is string => id !== undefined);
 
@@ -71,7 +71,7 @@ export function cutoverSteps(env: Environment): CutoverStep[] {
       commands: [
         `export AWS_REGION=${env.region}`,
         `aws efs describe-file-system-policy --file-system-id ${adopt.fileSystemId} --query Policy --output text > ${saved("template-efs-policy.json")}`,
-        ...adopt.mountTargetIds.map(
+        ...Object.values(adopt.mountTargetIds).map(
           (id) => `aws efs describe-mount-target-security-groups --mount-target-id ${id} --query SecurityGroups --output text > ${saved(`${id}-security-groups.txt`)}`,
         ),
       ],
@@ -145,7 +145,7 @@ export function cutoverSteps(env: Environment): CutoverStep[] {
         `aws ecs update-service --cluster ${stackName} --service ${stackName} --desired-count 0`,
         `aws ecs wait services-stable --cluster ${stackName} --services ${stackName}`,
         `aws efs put-file-system-policy --file-system-id ${adopt.fileSystemId} --policy file://${saved("template-efs-policy.json")}`,
-        ...adopt.mountTargetIds.map((id) => `aws efs modify-mount-target-security-groups --mount-target-id ${id} --security-groups $(cat ${saved(`${id}-security-groups.txt`)})`),
+        ...Object.values(adopt.mountTargetIds).map((id) => `aws efs modify-mount-target-security-groups --mount-target-id ${id} --security-groups $(cat ${saved(`${id}-security-groups.txt`)})`),
         `aws ecs update-service --cluster ${template.clusterName} --service ${template.serviceName} --desired-count 1`,
       ],
     },
