@@ -148,6 +148,7 @@ const RUNNERS: Record<string, () => void> = {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("# Cut-over of ce-adopted6 from the official CloudFormation stack netskope-ce");
     expect(result.stdout).toContain("npx cdktf deploy ce-adopted6");
+    expect(result.stdout).toContain("for address in aws_efs_file_system.storage_file-system ");
   },
   "npm run bench": () => {
     expect(pkg.scripts.bench).toBe("tsx scripts/bench.ts");
