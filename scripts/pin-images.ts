@@ -1,33 +1,42 @@
 /**
  * `npm run pin-images`: the `images` block of every environment (or of the
  * JSON environment in CE_ENV_FILE) with each image pinned by the digest its
- * registry serves now, to paste into the environment file. Run it where the
- * registries are reachable, review the output, commit it.
+ * registry serves now, and for an environment with `upgrade` the
+ * `upgrade.images` block of the data upgrade's MongoDB images (which
+ * images.requireDigests covers too), to paste into the environment file. Run
+ * it where the registries are reachable, review the output, commit it.
  */
 import { sourcesFromProcess } from "../main";
 import { ConfigError, parseEnvironments, resolveImages } from "../modules/config";
+import { upgradeImages } from "../modules/config/upgrade-schema";
 import { IMAGE_NAMES } from "../modules/releases";
 import { isEcr, registryImageOf, resolveDigest } from "../modules/supply-chain/image-digests";
+
+/** One pinned entry `key: { repository, tag, digest }`, or for ECR the command that reads its digest. */
+async function pinnedEntry(key: string, repository: string, tag: string, indent: string): Promise<string> {
+  if (isEcr(repository)) {
+    const [host, ...path] = repository.split("/");
+    const region = host.split(".")[3];
+    return `${indent}// ${key}: aws ecr describe-images --region ${region} --repository-name ${path.join("/")} --image-ids imageTag=${tag} --query 'imageDetails[0].imageDigest'`;
+  }
+  const digest = await resolveDigest(registryImageOf(repository), tag);
+  return `${indent}${key}: { repository: ${JSON.stringify(repository)}, tag: ${JSON.stringify(tag)}, digest: ${JSON.stringify(digest)} },`;
+}
 
 async function main(): Promise<void> {
   const { sources } = sourcesFromProcess();
   for (const env of parseEnvironments(sources)) {
     const images = resolveImages(env);
     const lines = [`// ${env.name}: images pinned by digest (${new Date().toISOString().slice(0, 10)})`, "images: {", "  requireDigests: true,"];
-    for (const name of IMAGE_NAMES) {
-      const { repository, tag } = images[name];
-      if (isEcr(repository)) {
-        const [host, ...path] = repository.split("/");
-        const region = host.split(".")[3];
-        lines.push(
-          `  // ${name}: aws ecr describe-images --region ${region} --repository-name ${path.join("/")} --image-ids imageTag=${tag} --query 'imageDetails[0].imageDigest'`,
-        );
-        continue;
-      }
-      const digest = await resolveDigest(registryImageOf(repository), tag);
-      lines.push(`  ${name}: { repository: ${JSON.stringify(repository)}, tag: ${JSON.stringify(tag)}, digest: ${JSON.stringify(digest)} },`);
+    for (const name of IMAGE_NAMES) lines.push(await pinnedEntry(name, images[name].repository, images[name].tag, "  "));
+    lines.push("},");
+    const walk = upgradeImages(env.upgrade);
+    if (walk.length > 0) {
+      lines.push("// upgrade.images: the data upgrade's MongoDB images, inside the upgrade block", "images: {");
+      for (const { path, image } of walk) lines.push(await pinnedEntry(JSON.stringify(path[path.length - 1]), image.repository, image.tag, "  "));
+      lines.push("},");
     }
-    lines.push("},", "");
+    lines.push("");
     process.stdout.write(`${lines.join("\n")}\n`);
   }
 }

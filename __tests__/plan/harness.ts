@@ -184,11 +184,11 @@ export async function cachedOnce<T>(key: string, compute: () => Promise<T>): Pro
  * Init, then validate and plan side by side (both only read the
  * configuration; the plan takes no lock), then show, in a prepared directory.
  */
-async function initValidatePlanShow(setup: TerraformSetup, dir: string, what: string) {
+async function initValidatePlanShow(setup: TerraformSetup, dir: string, what: string, destroy = false) {
   const [, init] = await timed(() => terraform(setup, dir, what, ["init", "-input=false", "-no-color"]));
   const [[validateOut, validate], [, plan]] = await Promise.all([
     timed(() => terraform(setup, dir, what, ["validate", "-json", "-no-color"])),
-    timed(() => terraform(setup, dir, what, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=tfplan"])),
+    timed(() => terraform(setup, dir, what, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", ...(destroy ? ["-destroy"] : []), "-out=tfplan"])),
   ]);
   const [showOut, show] = await timed(() => terraform(setup, dir, what, ["show", "-json", "tfplan"]));
   return {
@@ -266,6 +266,8 @@ export interface PlanStackOptions {
   readonly state?: object;
   /** How Terraform runs. Default: from the environment ({@link terraformSetup}). */
   readonly setup?: TerraformSetup;
+  /** Plan the destruction of everything in the state (`plan -destroy`). Default false. */
+  readonly destroy?: boolean;
 }
 
 /**
@@ -274,11 +276,11 @@ export interface PlanStackOptions {
  */
 export function planStack(stack: StackToPlan, options: PlanStackOptions = {}): Promise<PlanResult> {
   const setup = options.setup ?? terraformSetup();
-  const key = JSON.stringify(["stack", setup.binary, setup.mode, stack.name, stack.content, options.state ?? null]);
-  return cachedOnce(key, () => planStackUncached(stack, options.state, setup));
+  const key = JSON.stringify(["stack", setup.binary, setup.mode, stack.name, stack.content, options.state ?? null, options.destroy ?? false]);
+  return cachedOnce(key, () => planStackUncached(stack, options.state, setup, options.destroy ?? false));
 }
 
-async function planStackUncached(stack: StackToPlan, state: object | undefined, setup: TerraformSetup): Promise<PlanResult> {
+async function planStackUncached(stack: StackToPlan, state: object | undefined, setup: TerraformSetup, destroy: boolean): Promise<PlanResult> {
   const dir = mkdtempSync(join(workRoot(), `${stack.name}-`));
   try {
     const [{ validation, plan, seconds, savedPlan }, generatedSecrets] = await withStandIns([stack], (endpoints) => {
@@ -286,7 +288,7 @@ async function planStackUncached(stack: StackToPlan, state: object | undefined, 
       writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "terraform.tfstate" } } } }));
       writeFileSync(join(dir, "provider_override.tf.json"), JSON.stringify(providerOverride(JSON.parse(stack.content), endpoints)));
       if (state) writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(state));
-      return initValidatePlanShow(setup, dir, stack.name);
+      return initValidatePlanShow(setup, dir, stack.name, destroy);
     });
     return { stack: stack.name, validation, plan: plan as PlanJson, seconds, batch: 1, generatedSecrets, savedPlan };
   } finally {

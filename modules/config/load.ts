@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { ConfigError, ConfigProblem, problemsFromIssue } from "./errors";
 import { DEFAULT_RELEASE, releaseOf } from "../releases";
+import { adoptionWarnings } from "./adopt-schema";
 import { defenderNames, otherEnvironmentOfCluster } from "./defender-schema";
 import { Environment, environmentObject, environmentSchema } from "./schema";
 
@@ -142,8 +143,9 @@ function acrossEnvironments(environments: readonly Environment[], sourceByName: 
 
 /**
  * What is valid but worth a line on stderr at synthesis: an environment on a
- * release Netskope no longer supports (checked against `today`, ISO date), and
- * a Defender updater allowed to change another environment's cluster.
+ * release Netskope no longer supports (checked against `today`, ISO date), an
+ * adoption that changes the file system in place (adopt-schema.ts), and a
+ * Defender updater allowed to change another environment's cluster.
  */
 export function environmentWarnings(environments: readonly Environment[], sources: readonly string[] = [], today = new Date().toISOString().slice(0, 10)): ConfigProblem[] {
   const warnings: ConfigProblem[] = [];
@@ -163,6 +165,7 @@ export function environmentWarnings(environments: readonly Environment[], source
         message: "is not set: the load balancer serves plain HTTP, so CE's logins and API tokens cross the network unencrypted (Security Hub ELB.1 fails); set a certificate",
       });
     }
+    for (const warning of adoptionWarnings(env)) warnings.push({ source: sources[i] ?? `environment ${env.name}`, ...warning });
     if (env.defender.enabled && env.defender.allowOtherEnvironments) {
       env.defender.clusters.forEach((cluster, j) => {
         const other = otherEnvironmentOfCluster(cluster, env.name);

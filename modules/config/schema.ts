@@ -40,10 +40,10 @@ import {
 } from "./sizing";
 import { defenderSchema, checkDefender } from "./defender-schema";
 import { adoptSchema, checkUpgradeAndAdoption } from "./adopt-schema";
+import { checkUpgradeImageDigests, upgradeImages, upgradeSchema } from "./upgrade-schema";
 import { NACL_RULE_QUOTA, naclClientRules, PRIVATE_NACL_FIXED_RULES } from "../network/network-acl-rules";
 import { DEFAULT_RELEASE, RELEASE_IDS, releaseOf } from "../releases";
 import { dockerHubPath, ecrRepositoryArn } from "../workload/images";
-import { FCV_WALK_IMAGES } from "../upgrade/data-upgrade";
 
 /** ALB TLS policies that Security Hub ELB.17 accepts, TLS 1.3 capable. */
 export const RECOMMENDED_TLS_POLICIES = [
@@ -556,18 +556,7 @@ export const environmentObject = z.strictObject({
     .describe("Protection of stateful resources."),
   ha: haSchema,
   defender: defenderSchema,
-  upgrade: z
-    .strictObject({
-      fromRelease: z.enum(["5.0"]).describe("The release whose data the environment holds now."),
-      featureCompatibilityVersion: z
-        .enum(["7.0", "8.0"])
-        .default("7.0")
-        .describe("Where the MongoDB walk stops: 7.0, as CE's own setup leaves it, or 8.0 (needed before a later MongoDB 9)."),
-    })
-    .optional()
-    .describe(
-      "Move the data of an older release to this one before its containers start (docs/upgrades.md): MongoDB's feature-compatibility walk in one-off containers of the task, RabbitMQ on a new directory. Set it with the release change; it is a no-op once done.",
-    ),
+  upgrade: upgradeSchema,
   adopt: adoptSchema.optional(),
 });
 
@@ -694,6 +683,7 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
       if (!env.images[name].digest) problem(["images", name, "digest"], "is required by images.requireDigests (run npm run pin-images to read it from the registry)");
     }
   }
+  checkUpgradeImageDigests(env, problem);
   const cache = env.images.pullThroughCache;
   if (cache) {
     sameAccount(["images", "pullThroughCache", "credentialsSecretArn"], cache.credentialsSecretArn, true);
@@ -827,17 +817,16 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
       }
       // Fargate pulls images through the task's network, not through the proxy.
       const release = releaseOf(env.release);
-      const upgradeImages = env.upgrade ? [...new Set(Object.values(FCV_WALK_IMAGES).map((image) => image.repository))].map((repository) => ({ path: ["upgrade"], repository })) : [];
       for (const { path, repository } of [
         ...(["core", "ui", "mongodb", "rabbitmq"] as const).map((name) => ({ path: ["images", name, "repository"], repository: env.images[name].repository ?? release.images[name].repository })),
-        ...upgradeImages,
+        ...upgradeImages(env.upgrade).map(({ path, image }) => ({ path: [...path, "repository"], repository: image.repository })),
       ]) {
         if (dockerHubPath(repository) !== undefined && env.images.pullThroughCache) continue;
         const ecr = ecrRepositoryArn({ repository, tag: "x" });
         if (!ecr || ecr.split(":")[3] !== env.region) {
           problem(
             path,
-            `${path[0] === "upgrade" ? `needs the MongoDB image ${repository} of the upgrade, which ` : ""}must be an ECR repository in ${env.region}, or a Docker Hub image with images.pullThroughCache set, when a proxy is the only way out: Fargate pulls images without the proxy, through the VPC endpoints (got ${showValue(repository)})`,
+            `must be an ECR repository in ${env.region}, or a Docker Hub image with images.pullThroughCache set, when a proxy is the only way out: Fargate pulls images without the proxy, through the VPC endpoints (got ${showValue(repository)})`,
           );
         }
       }

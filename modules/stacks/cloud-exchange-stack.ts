@@ -219,7 +219,7 @@ export class CloudExchangeStack extends ReadableStack {
       env.images.registryCredentialsSecretArn,
       ...Object.values(env.application.secretEnvironment).map((s) => s.secretArn),
     ].filter((arn, i, all): arn is string => arn !== undefined && all.indexOf(arn) === i);
-    const upgradeSteps = env.upgrade ? fcvWalkFrom50(images.mongodb, env.upgrade.featureCompatibilityVersion) : [];
+    const upgradeSteps = env.upgrade ? fcvWalkFrom50(images.mongodb, env.upgrade.featureCompatibilityVersion, env.upgrade.images) : [];
     const ecrRepositories = [...new Set([...IMAGE_NAMES.map((name) => images[name]), ...upgradeSteps.map((s) => s.image)].map((image) => ecrRepositoryArn(image, cache)))]
       .filter((arn): arn is string => arn !== undefined)
       .sort();

@@ -29,6 +29,8 @@ export function fcvStepContainers(context: TaskContext): ContainerDefinition[] {
       logConfiguration: context.log,
       // mongod and mongosh write to /tmp and $HOME while the step runs; CE's own containers have not started yet.
       readonlyRootFilesystem: false,
+      // The step forwards ECS's stop signal to its mongod, which needs time to shut down cleanly.
+      stopTimeout: 120,
       ...context.common,
     });
   }
