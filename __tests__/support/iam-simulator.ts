@@ -39,10 +39,18 @@ export type Decision = "allowed" | "explicitly denied" | "implicitly denied";
 
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
+const compiledGlobs = new Map<string, RegExp>();
+
 /** Whether a glob with `*` and `?` matches a text (case-sensitive unless told otherwise). */
 export function wildcardMatches(glob: string, text: string, ignoreCase = false): boolean {
-  const pattern = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${pattern}$`, ignoreCase ? "i" : "").test(text);
+  const cacheKey = `${ignoreCase ? "i" : "s"}${glob}`;
+  let compiled = compiledGlobs.get(cacheKey);
+  if (!compiled) {
+    const pattern = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    compiled = new RegExp(`^${pattern}$`, ignoreCase ? "i" : "");
+    compiledGlobs.set(cacheKey, compiled);
+  }
+  return compiled.test(text);
 }
 
 /** How a statement's principal names the request's principal: directly, through its account's root (a delegation), or not at all. */

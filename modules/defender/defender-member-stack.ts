@@ -7,7 +7,7 @@
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
-import { RemoteState, stateKmsKeyOf } from "../backend/remote-state";
+import { memberStateKeyOf, RemoteState, stateKmsKeyOf } from "../backend/remote-state";
 import { defenderNames, Environment, partitionOf } from "../config";
 import { ReadableStack } from "../stacks/readable-stack";
 import { DefenderMemberRole, memberScopeOf } from "./member-role";
@@ -43,7 +43,7 @@ export class DefenderMemberStack extends ReadableStack {
       bucket: env.state.bucket,
       region: env.state.region,
       kmsKeyArn: stateKmsKeyOf(env),
-      key: `cloud-exchange/${env.name}/defender-member-${props.accountId}/terraform.tfstate`,
+      key: memberStateKeyOf(env.name, props.accountId),
     });
     const names = defenderNames(env);
     this.memberRole = new DefenderMemberRole(this, "member-role", {

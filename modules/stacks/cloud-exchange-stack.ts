@@ -354,9 +354,9 @@ export class CloudExchangeStack extends ReadableStack {
       });
     }
 
-    let defender: FargateDefenderUpdater | undefined;
     if (env.defender.enabled) {
-      defender = new FargateDefenderUpdater(this, "defender", {
+      // Its outputs (defender-task-definition, -subnet-ids, -security-group-id) are plain values, never a command.
+      new FargateDefenderUpdater(this, "defender", {
         prefix: d.prefix,
         ...where,
         settings: env.defender,
@@ -389,19 +389,5 @@ export class CloudExchangeStack extends ReadableStack {
       "Secrets Manager ARNs (never the values)",
     );
     if (ha) output("node-hostnames", ha.hostnames, "DNS names of the HA nodes in the Cloud Map namespace");
-    if (defender) {
-      output(
-        "defender-run-task-command",
-        [
-          "aws ecs run-task",
-          `--region ${env.region}`,
-          `--cluster ${cluster.clusterName}`,
-          `--task-definition ${defender.taskDefinition.family}`,
-          "--launch-type FARGATE --platform-version 1.4.0",
-          `--network-configuration awsvpcConfiguration={subnets=[${network.privateSubnetIds.join(",")}],securityGroups=[${defender.securityGroup.id}],assignPublicIp=DISABLED}`,
-        ].join(" "),
-        "Runs the Prisma Cloud Fargate Defender updater once",
-      );
-    }
   }
 }
