@@ -109,6 +109,7 @@ export class CloudExchangeStack extends ReadableStack {
       kmsKeyArn: key.keyArn,
       retentionDays: env.logs.retentionDays,
       executeCommandAudit: env.workload.enableExecuteCommand,
+      allowDestroy,
     });
 
     const ingress = env.ingress;
