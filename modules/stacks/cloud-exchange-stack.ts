@@ -16,6 +16,7 @@ import { EncryptionKey } from "../encryption/encryption-key";
 import { TaskRoles } from "../iam/task-roles";
 import { LoadBalancer, listenerPorts } from "../ingress/load-balancer";
 import { AwsServiceEndpoints } from "../network/aws-service-endpoints";
+import { foreignEcrRepositories } from "../network/endpoint-policies";
 import { Network } from "../network/network";
 import { SecurityGroups, UI_PORT, UiAccess } from "../network/security-groups";
 import { Alarms } from "../observability/alarms";
@@ -131,6 +132,7 @@ export class CloudExchangeStack extends ReadableStack {
               ? { trafficType: env.network.flowLogs.trafficType, retentionDays: env.network.flowLogs.retentionDays ?? env.logs.retentionDays, kmsKeyArn: key.keyArn }
               : undefined,
             s3GatewayEndpoint: env.network.s3GatewayEndpoint,
+            confineS3GatewayEndpoint: env.proxy?.awsServiceAccess === "vpc-endpoints",
             ...where,
           })
         : new Network(this, "network", {
@@ -168,7 +170,8 @@ export class CloudExchangeStack extends ReadableStack {
     if (securityGroups.endpointSecurityGroup) {
       new AwsServiceEndpoints(this, "aws-service-endpoints", {
         prefix: d.prefix,
-        region: env.region,
+        ...where,
+        pullRepositoryArns: foreignEcrRepositories(env),
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         securityGroupId: securityGroups.endpointSecurityGroup.id,
