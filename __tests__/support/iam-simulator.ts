@@ -26,6 +26,8 @@ export interface SimulatedRequest {
   readonly principal?: string;
   /** Service principal, for statements with `Principal: { Service }`. */
   readonly service?: string;
+  /** Identity provider of a web-identity request (`sts:AssumeRoleWithWebIdentity`), for statements with `Principal: { Federated }`. */
+  readonly federated?: string;
   /** The action, e.g. `s3:PutObject`. */
   readonly action: string;
   /** The resource ARN. */
@@ -59,8 +61,9 @@ type PrincipalMatch = "direct" | "account" | undefined;
 function principalMatch(principal: unknown, request: SimulatedRequest): PrincipalMatch {
   if (principal === undefined) return "direct"; // identity policy: the principal is the policy's owner
   if (principal === "*") return "direct";
-  const p = principal as { AWS?: unknown; Service?: unknown };
+  const p = principal as { AWS?: unknown; Service?: unknown; Federated?: unknown };
   if (request.service !== undefined && list(p.Service).some((s) => s === request.service)) return "direct";
+  if (request.federated !== undefined && list(p.Federated).some((f) => f === request.federated)) return "direct";
   let match: PrincipalMatch;
   for (const arn of list(p.AWS)) {
     if (!request.principal) continue;
@@ -196,7 +199,7 @@ export function evaluateAccess(policies: AccessPolicies, request: SimulatedReque
     (statements ?? []).filter((s) => s.Effect === "Allow").map((s) => statementMatch(s, withAccount)).filter((m): m is "direct" | "account" => m !== undefined);
   if (policies.endpoint && allows(policies.endpoint).length === 0) return "implicitly denied";
   const resourceGrants = allows(policies.resource);
-  if (request.principal === undefined) return resourceGrants.includes("direct") ? "allowed" : "implicitly denied";
+  if (request.principal === undefined) return resourceGrants.includes("direct") ? "allowed" : "implicitly denied"; // a service or an identity provider
   if (policies.boundary && allows(policies.boundary).length === 0) return "implicitly denied";
   const identityGrants = allows(policies.identity).length > 0;
   const sameAccount = accountOf(request.principal) === resourceAccount;

@@ -496,9 +496,16 @@ export const environmentObject = z.strictObject({
     .strictObject({
       executionRoleArn: matching(IAM_ROLE_ARN).optional().describe("Existing task execution role instead of a new one."),
       taskRoleArn: matching(IAM_ROLE_ARN).optional().describe("Existing task role instead of a new one."),
+      permissionsBoundaryName: z
+        .string()
+        .regex(/^[\w+=,.@-]{1,128}$/, { error: "must be an IAM policy name (letters, digits and + = , . @ _ -, up to 128)" })
+        .optional()
+        .describe(
+          "Name of a customer managed policy every role the environment's stacks create carries as its permissions boundary, in each account they create roles in (examples/pipeline/ generates it: the deploy role may create roles only with it). Default: no boundary.",
+        ),
     })
     .prefault({})
-    .describe("Existing IAM roles, for accounts where the deployer may not create roles."),
+    .describe("Existing IAM roles, for accounts where the deployer may not create roles, and the permissions boundary of the roles the stacks create."),
   cluster: z
     .strictObject({
       existingClusterName: matching(ECS_CLUSTER_NAME).optional().describe("Run in this existing ECS cluster instead of a new one."),

@@ -9,6 +9,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
 import { memberStateKeyOf, RemoteState, stateKmsKeyOf } from "../backend/remote-state";
 import { defenderNames, Environment, partitionOf } from "../config";
+import { applyPermissionsBoundary } from "../iam/permissions-boundary";
 import { ReadableStack } from "../stacks/readable-stack";
 import { DefenderMemberRole, memberScopeOf } from "./member-role";
 
@@ -45,6 +46,7 @@ export class DefenderMemberStack extends ReadableStack {
       kmsKeyArn: stateKmsKeyOf(env),
       key: memberStateKeyOf(env.name, props.accountId),
     });
+    if (env.iam.permissionsBoundaryName) applyPermissionsBoundary(this, { policyName: env.iam.permissionsBoundaryName, partition, accountId: props.accountId });
     const names = defenderNames(env);
     this.memberRole = new DefenderMemberRole(this, "member-role", {
       ...memberScopeOf(env, props.accountId),

@@ -14,6 +14,7 @@ import { Cluster } from "../cluster/cluster";
 import { defenderNames, derive, Derived, Environment } from "../config";
 import { EncryptionKey } from "../encryption/encryption-key";
 import { TaskRoles } from "../iam/task-roles";
+import { applyPermissionsBoundary } from "../iam/permissions-boundary";
 import { LoadBalancer, listenerPorts } from "../ingress/load-balancer";
 import { AwsServiceEndpoints } from "../network/aws-service-endpoints";
 import { foreignEcrRepositories } from "../network/endpoint-policies";
@@ -90,6 +91,7 @@ export class CloudExchangeStack extends ReadableStack {
       allowedAccountIds: [env.accountId],
       defaultTags: [{ tags: stackTags(env) }],
     });
+    if (env.iam.permissionsBoundaryName) applyPermissionsBoundary(this, { policyName: env.iam.permissionsBoundaryName, ...where });
     this.remoteState = new RemoteState(this, "remote-state", {
       environmentName: env.name,
       bucket: env.state.bucket,
