@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, cidrSubnet, formatCidr, parseCidr } from "./cidr";
-import { SECRET_LOOKING_NAME, showValue } from "./errors";
+import { countOf, SECRET_LOOKING_NAME, showValue } from "./errors";
+import { secretShapeOf } from "./secret-values";
 import { checkAtLeastLogRetention, cidr, matching, retentionDays } from "./fields";
 import {
   ACCOUNT_ID,
@@ -336,7 +337,7 @@ const applicationSchema = z
       )
       .default({})
       .describe(
-        "Additional non-secret variables for the core container. Names that look secret (PASSWORD, SECRET, TOKEN, KEY) belong in secretEnvironment; names the stack manages are rejected.",
+        "Additional non-secret variables for the core container. Names that look secret (PASSWORD, SECRET, TOKEN, KEY) and values that do (access keys, tokens, JWTs, private keys, URLs with a password, long random strings) belong in secretEnvironment; names the stack manages are rejected.",
       ),
     secretEnvironment: z
       .record(
@@ -841,7 +842,16 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
     }
   }
 
-  for (const name of Object.keys(env.application.extraEnvironment)) {
+  for (const [name, value] of Object.entries(env.application.extraEnvironment)) {
+    const shape = secretShapeOf(value);
+    if (shape && !SECRET_LOOKING_NAME.test(name)) {
+      // The message describes the value instead of showing it: it must not repeat the secret.
+      ctx.addIssue({
+        code: "custom",
+        path: ["application", "extraEnvironment", name],
+        message: `has a value that looks like a secret (${shape}): put it in Secrets Manager and give it as application.secretEnvironment.${name} ({ secretArn, jsonKey? }), never as a plain variable (got ${countOf(value.length, "character")}, not shown because the value looks secret)`,
+      });
+    }
     if ((MANAGED_CORE_VARIABLES as readonly string[]).includes(name)) {
       problem(["application", "extraEnvironment", name], "is set by the stack; use the dedicated field instead");
     } else if (SECRET_LOOKING_NAME.test(name)) {
