@@ -220,7 +220,7 @@ describe("state isolation, evaluated", () => {
         const found = all.flatMap((group) => group.roleArns.flatMap((r) => breaches(statements, { role: r, stateKey: group.stateKey }, keys, arn)));
         expect(found).toEqual([]);
       }),
-      { numRuns: 25 },
+      { numRuns: 15 },
     );
   });
 });

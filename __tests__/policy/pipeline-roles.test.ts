@@ -20,7 +20,7 @@ import { lockFileOf, memberStateKeyOf, stateKeyAliasName, stateKeyOf } from "../
 import { EnvironmentInput, parseEnvironments } from "../../modules/config";
 import { GITHUB_OIDC, PipelineRoles, REPOSITORY_PLACEHOLDER } from "../../modules/pipeline/pipeline-policies";
 import { stackNames } from "../../modules/pipeline/stack-names";
-import { pipelineRolesOf, renderPipelineExamples } from "../../scripts/lib/pipeline-policy";
+import { pipelineRolesOf } from "../../scripts/lib/pipeline-policy";
 import { ACCOUNT, baseEnvironment, haEnvironment, REGION, secretArn } from "../support/fixtures";
 import { AccessPolicies, Decision, evaluateAccess, SimulatedRequest } from "../support/iam-simulator";
 import { resourcesOf, StackJson, synthApp } from "../support/synth";
@@ -378,11 +378,6 @@ describe("example pipeline roles, evaluated", () => {
     }
   });
 
-  it("are the committed examples/pipeline files, one per stack of the shipped environments", () => {
-    const rendered = renderPipelineExamples();
-    expect(Object.keys(rendered).sort()).toEqual(shipped.targets.map((t) => `examples/pipeline/${t.stackName}.json`).sort());
-  });
-
   it("keep the pipelines apart for environments generated within the schema", () => {
     const name = fc.constantFrom("a", "a-b", "ab", "prod", "prod-eu", "p");
     const environment = fc.record({
@@ -420,7 +415,7 @@ describe("example pipeline roles, evaluated", () => {
         expect(breaches(a, b, bucket)).toEqual([]);
         expect(breaches(b, a, bucket)).toEqual([]);
       }),
-      { numRuns: 8 },
+      { numRuns: 5 },
     );
   });
 });
