@@ -12,7 +12,8 @@
  */
 import { App } from "cdktf";
 import { environmentSources } from "./environments";
-import { STATE_BOOTSTRAP_STACK, StateBootstrapStack, StateBucketSpec, StateWriters } from "./modules/backend/state-bootstrap-stack";
+import { STATE_BOOTSTRAP_STACK, StateBootstrapStack, StateBucketSpec } from "./modules/backend/state-bootstrap-stack";
+import { stateWritersOf } from "./modules/backend/state-writers";
 import { ConfigError, derive, Environment, EnvironmentSource, environmentWarnings, parseEnvironments, readEnvironmentFile } from "./modules/config";
 import { CloudExchangeStack } from "./modules/stacks/cloud-exchange-stack";
 import { DefenderMemberStack, defenderMemberStackName } from "./modules/defender/defender-member-stack";
@@ -31,12 +32,12 @@ export interface BuildOptions {
  * environments that disagree on a shared bucket).
  */
 export function stateBuckets(environments: readonly Environment[]): StateBucketSpec[] {
-  const byBucket = new Map<string, StateBucketSpec & { writers: StateWriters[] }>();
+  const byBucket = new Map<string, StateBucketSpec & { writers: ReturnType<typeof stateWritersOf> }>();
   for (const env of environments) {
     if (!byBucket.has(env.state.bucket)) {
       byBucket.set(env.state.bucket, { bucket: env.state.bucket, region: env.state.region, accountId: env.accountId, kmsKeyArn: env.state.kmsKeyArn, writers: [] });
     }
-    if (env.state.writers.length > 0) byBucket.get(env.state.bucket)!.writers.push({ environmentName: env.name, roleArns: env.state.writers });
+    byBucket.get(env.state.bucket)!.writers.push(...stateWritersOf(env));
   }
   return [...byBucket.values()];
 }

@@ -61,7 +61,7 @@ describePlans("offline terraform plan", () => {
       aws_default_security_group: 1,
       aws_vpc_endpoint: 1,
       aws_flow_log: 1,
-      aws_cloudwatch_log_group: 3,
+      aws_cloudwatch_log_group: 4, // containers, flow logs, the updater and the ECS Exec audit group (kept while Exec is off)
       aws_iam_role: 7,
       aws_iam_role_policy: 7,
       aws_kms_key: 1,

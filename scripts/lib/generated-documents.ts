@@ -6,7 +6,8 @@ import { parseEnvironments } from "../../modules/config";
 import { estimate, renderEstimates } from "../../modules/cost/estimate";
 import { renderArchitecture } from "./architecture-diagram";
 import { renderEnvironmentJsonSchema, renderEnvironmentReference } from "./environment-reference";
-import { renderPipelinePolicy } from "./pipeline-policy";
+import { renderPipelineExamples } from "./pipeline-policy";
+import { renderPipelineWorkflow } from "./pipeline-workflow";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -32,7 +33,8 @@ export function generatedDocuments(): Record<string, () => string> {
     "docs/environment-reference.md": renderEnvironmentReference,
     "docs/environment.schema.json": renderEnvironmentJsonSchema,
     "docs/architecture.md": renderArchitecture,
-    "examples/pipeline-deploy-policy.json": renderPipelinePolicy,
+    ...Object.fromEntries(Object.entries(renderPipelineExamples()).map(([file, content]) => [file, () => content])),
+    "examples/github-actions/cloud-exchange.yml": renderPipelineWorkflow,
     "README.md": () => withSection("README.md", "cost", renderShippedCosts()),
   };
 }
