@@ -12,6 +12,7 @@ import ctypes
 import os
 import subprocess
 import sys
+import time
 
 SYS_OPEN_TREE, SYS_MOVE_MOUNT, SYS_MOUNT_SETATTR = 428, 429, 442
 OPEN_TREE_CLONE, OPEN_TREE_CLOEXEC = 1, 0o2000000
@@ -36,13 +37,17 @@ def main():
     try:
         # Wait until the child runs in its own user namespace, then give that namespace the mapping.
         own = os.readlink("/proc/self/ns/user")
-        for _ in range(200):
+        deadline = time.monotonic() + 10
+        while True:
             try:
                 if os.readlink(f"/proc/{holder.pid}/ns/user") != own:
                     break
             except FileNotFoundError:
                 pass
-            os.sched_yield()
+            if time.monotonic() > deadline:
+                sys.stderr.write("idmap-mount: the user namespace holder did not start in 10 s\n")
+                sys.exit(1)
+            time.sleep(0.005)
         with open(f"/proc/{holder.pid}/uid_map", "w") as f:
             f.write(f"{disk_uid} {container_uid} 1\n")
         with open(f"/proc/{holder.pid}/setgroups", "w") as f:
