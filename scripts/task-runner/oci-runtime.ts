@@ -10,7 +10,7 @@
  * exist, as on Fargate).
  */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
-import { closeSync, mkdirSync, openSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** Docker's (and Fargate's) default capabilities. */
@@ -118,10 +118,18 @@ export function runContainer(launch: ContainerLaunch, logFile: string): ChildPro
 /** Creates the container without starting its process (mounts, user, namespaces); its error when that fails. */
 export function createOnly(launch: ContainerLaunch): string | undefined {
   writeBundle(launch);
-  const created = spawnSync("runc", ["create", "--bundle", launch.bundle, launch.id], { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "ignore", "pipe"] });
-  const error = created.status === 0 ? undefined : (created.stderr.trim().split("\n").pop() ?? `runc create exited ${created.status}`);
+  // The created container's first process inherits runc's output: a file, not a pipe that would stay open until it ends.
+  const errors = join(launch.bundle, "create.log");
+  const out = openSync(errors, "w");
+  let status: number | null;
+  try {
+    status = spawnSync("runc", ["create", "--bundle", launch.bundle, launch.id], { timeout: 60_000, stdio: ["ignore", out, out] }).status;
+  } finally {
+    closeSync(out);
+  }
   removeContainer(launch.id);
-  return error;
+  if (status === 0) return undefined;
+  return readFileSync(errors, "utf8").trim().split("\n").pop() || `runc create exited ${status}`;
 }
 
 /** Runs a command inside a running container as `uid:gid`; its exit code, or undefined when it timed out. */

@@ -58,6 +58,17 @@ interface Tracked {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Whether `promise` settled within `ms` (the timer does not outlive it, so nothing keeps the process waiting). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A task started on the runner. */
 export class RunningTask {
   private readonly tracked = new Map<string, Tracked>();
@@ -247,11 +258,10 @@ export class RunningTask {
     if (t.state !== "RUNNING" || !t.exited) return;
     signalContainer(t.container.launch.id, "TERM");
     const grace = (t.container.definition.stopTimeout ?? 30) * 1000;
-    const killed = await Promise.race([t.exited.then(() => false), pause(grace).then(() => true)]);
-    if (killed) {
+    if (!(await settlesWithin(t.exited, grace))) {
       t.reason = `did not stop within ${grace / 1000} s of SIGTERM; killed`;
       signalContainer(t.container.launch.id, "KILL");
-      await Promise.race([t.exited, pause(10_000)]);
+      await settlesWithin(t.exited, 10_000);
     }
   }
 }
