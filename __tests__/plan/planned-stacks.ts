@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { environmentSources } from "../../environments";
-import { buildApp } from "../../main";
+import { buildApp } from "../../modules/app";
 import { EnvironmentInput, parseEnvironments } from "../../modules/config";
 import { variations, withExistingSecrets } from "../support/fixtures";
 import { StackJson } from "../support/synth";
