@@ -40,6 +40,7 @@ import {
 } from "./sizing";
 import { defenderSchema, checkDefender } from "./defender-schema";
 import { adoptSchema, checkUpgradeAndAdoption } from "./adopt-schema";
+import { policyExceptionsSchema } from "./policy-exceptions-schema";
 import { NACL_RULE_QUOTA, naclClientRules, PRIVATE_NACL_FIXED_RULES } from "../network/network-acl-rules";
 import { DEFAULT_RELEASE, RELEASE_IDS, releaseOf } from "../releases";
 import { dockerHubPath, ecrRepositoryArn } from "../workload/images";
@@ -563,6 +564,7 @@ export const environmentObject = z.strictObject({
       "Move the data of an older release to this one before its containers start (docs/upgrades.md): MongoDB's feature-compatibility walk in one-off containers of the task, RabbitMQ on a new directory. Set it with the release change; it is a no-op once done.",
     ),
   adopt: adoptSchema.optional(),
+  policyExceptions: policyExceptionsSchema,
 });
 
 /**

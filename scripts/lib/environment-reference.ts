@@ -21,6 +21,7 @@ type JsonSchema = {
   minimum?: number;
   maximum?: number;
   minItems?: number;
+  minLength?: number;
   maxItems?: number;
   format?: string;
 };
@@ -66,6 +67,7 @@ function allowedOf(schema: JsonSchema): string {
   if (schema.minimum !== undefined && Math.abs(schema.minimum) < SAFE) parts.push(`≥ ${schema.minimum}`);
   if (schema.maximum !== undefined && Math.abs(schema.maximum) < SAFE) parts.push(`≤ ${schema.maximum}`);
   if (schema.minItems !== undefined) parts.push(`at least ${schema.minItems} items`);
+  if (schema.minLength !== undefined && schema.minLength > 1) parts.push(`at least ${schema.minLength} characters`);
   if (schema.maxItems !== undefined) parts.push(`at most ${schema.maxItems} items`);
   return parts.join("; ");
 }
@@ -86,9 +88,15 @@ function collect(schema: JsonSchema, path: string, required: boolean, rows: Row[
       description: schema.description ?? "",
     });
   }
+  const items = schema.type === "array" ? schema.items : undefined;
   if (isGroup) {
     for (const [key, child] of Object.entries(schema.properties!)) {
       collect(child, path ? `${path}.${key}` : key, schema.required?.includes(key) ?? false, rows, label);
+    }
+  } else if (items?.type === "object" && items.properties) {
+    // A list of objects: each field of an item, as `<list>[].<field>`.
+    for (const [key, child] of Object.entries(items.properties)) {
+      collect(child, `${path}[].${key}`, items.required?.includes(key) ?? false, rows, label);
     }
   } else if (forms) {
     for (const form of forms) {
