@@ -9,13 +9,21 @@
  * the suite is `npm test`, it starts with the type check, and `npm run
  * bench` times the suite itself (its synth child is type-checked with the
  * rest). The README's npm scripts and cdktf subcommands must exist too.
+ *
+ * Commands that read environments run here on a fixture (a JSON file in
+ * CE_ENV_FILE), so this suite holds for any set of environment files; that
+ * the app command builds every environment file's stack is proven in
+ * __tests__/app/environment-files.test.ts, where it runs on the environment
+ * files themselves.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { adoptedEnvironment } from "../support/fixtures";
+import { buildApp } from "../../modules/app";
+import { parseEnvironment } from "../../modules/config";
+import { adoptedEnvironment, baseEnvironment, CERTIFICATE_ARN } from "../support/fixtures";
 
 const ROOT = join(__dirname, "..", "..");
 const help = readFileSync(join(ROOT, "help"), "utf8");
@@ -45,16 +53,22 @@ function run(command: string, env: Record<string, string> = {}, timeout = 120_00
   return spawnSync("bash", ["-c", command], { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env }, encoding: "utf8", timeout });
 }
 
+/** The environment the commands that read one run on. */
+const CLI_ENVIRONMENT = baseEnvironment({ name: "cli", ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN } });
+
 let work: string;
+let cliEnvironmentFile: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "ce-commands-"));
+  cliEnvironmentFile = join(work, "cli.json");
+  writeFileSync(cliEnvironmentFile, JSON.stringify(CLI_ENVIRONMENT));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 let synthesizedStacks: string[] | undefined;
 function synthStacks(): string[] {
   if (!synthesizedStacks) {
-    const result = run(`npx cdktf synth --output ${join(work, "out")}`);
+    const result = run(`npx cdktf synth --output ${join(work, "out")}`, { CE_ENV_FILE: cliEnvironmentFile });
     expect(result.status).toBe(0);
     synthesizedStacks = readdirSync(join(work, "out", "stacks")).sort();
   }
@@ -70,7 +84,9 @@ const RUNNERS: Record<string, () => void> = {
   },
   "npm ci && npx cdktf synth": () => {
     expect(readFileSync(join(ROOT, ".ci", "run"), "utf8")).toMatch(/^npm ci$/m);
-    expect(synthStacks()).toEqual(["ce-dev", "ce-prod", "ce-staging", "ce-state-bootstrap"]);
+    expect(synthStacks()).toEqual(["ce-cli"]);
+    // Without CE_ENV_FILE the same app command synthesizes every environment file (run on them there).
+    expect(readFileSync(join(ROOT, "__tests__", "app", "environment-files.test.ts"), "utf8")).toContain('spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), ["main.ts"]');
   },
   "CE_ENV_FILE=env.json npx cdktf synth": () => {
     // cdktf synth runs the app of cdktf.json with CDKTF_OUTDIR set; __tests__/app/main.test.ts runs exactly
@@ -95,11 +111,11 @@ const RUNNERS: Record<string, () => void> = {
   },
   "npx cdktf deploy ce-state-bootstrap": () => {
     expect(cdktfSubcommands().has("deploy")).toBe(true);
-    expect(synthStacks()).toContain("ce-state-bootstrap");
+    expect(buildApp([parseEnvironment(CLI_ENVIRONMENT)], { outdir: "/nonexistent" }).node.children.map((c) => c.node.id)).toContain("ce-state-bootstrap");
   },
   "npx cdktf diff ce-<name>": () => {
     expect(cdktfSubcommands().has("diff")).toBe(true);
-    expect(synthStacks()).toEqual(expect.arrayContaining(["ce-dev", "ce-staging", "ce-prod"]));
+    expect(synthStacks()).toContain("ce-cli");
   },
   "npx cdktf deploy ce-<name>": () => expect(cdktfSubcommands().has("deploy")).toBe(true),
   "npx cdktf destroy ce-<name>": () => expect(cdktfSubcommands().has("destroy")).toBe(true),
@@ -109,7 +125,7 @@ const RUNNERS: Record<string, () => void> = {
     const harness = readFileSync(join(ROOT, "__tests__", "plan", "harness.ts"), "utf8");
     expect(harness).toContain('["init", "-input=false"');
     expect(readFileSync(join(ROOT, "__tests__", "plan", "user-cli-config.test.ts"), "utf8")).toContain("await planStack(");
-    expect(existsSync(join(work, "out", "stacks", "ce-dev", "cdk.tf.json")) || synthStacks().length > 0).toBe(true);
+    expect(existsSync(join(work, "out", "stacks", "ce-cli", "cdk.tf.json")) || synthStacks().length > 0).toBe(true);
   },
   "terraform -chdir=cdktf.out/stacks/ce-<name> plan -out=tfplan": () => {
     const harness = readFileSync(join(ROOT, "__tests__", "plan", "harness.ts"), "utf8");
@@ -122,9 +138,9 @@ const RUNNERS: Record<string, () => void> = {
     expect(result.status).toBe(0);
   },
   "npm run cost": () => {
-    const result = run("npm run -s cost");
+    const result = run("npm run -s cost", { CE_ENV_FILE: cliEnvironmentFile });
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain("| ce-prod | ha |");
+    expect(result.stdout).toContain("| ce-cli | standalone |");
   },
   "npm run pin-images": () => {
     // Offline: an environment whose images are all in ECR gets the commands that read their digests;

@@ -12,7 +12,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { Construct } from "constructs";
 import ts from "typescript";
 import * as library from "../../modules";
-import { describePlans } from "../plan/planned-stacks";
+import { describePlans } from "../plan/plan-availability";
 import { planStackDirectory } from "../plan/pipeline-plan";
 import { PlanJson } from "../plan/harness";
 

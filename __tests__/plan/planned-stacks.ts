@@ -1,28 +1,41 @@
 /**
- * The stacks every plan-reading suite shares: the shipped environments and
- * the fixture variations in existing-secret mode, the bootstrap and
- * member-role stacks, planned in one Terraform run (planStacks) and once per
- * test run thanks to the plan cache. Where the random provider can be
- * installed, the shipped environments are also planned as written, with
- * generated secrets.
+ * The stacks every plan-reading suite shares: the environment files and the
+ * fixture variations in existing-secret mode, the bootstrap and member-role
+ * stacks, planned in one Terraform run (planStacks). Plans are kept by
+ * stack content ({@link planStacksByContent}): a stack planned once in a
+ * test run is not planned again, whichever suite or batch asks for it.
+ * Where the random provider can be installed, the environment files are also
+ * planned as written, with generated secrets.
+ *
+ * The environment files are whatever exists (yours, in a fork); fixed
+ * expectations are only ever about the fixtures.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { environmentSources } from "../../environments";
 import { buildApp } from "../../modules/app";
 import { EnvironmentInput, parseEnvironments } from "../../modules/config";
-import { variations, withExistingSecrets } from "../support/fixtures";
+import { haExecEnvironment, variations, withExistingSecrets } from "../support/fixtures";
 import { StackJson } from "../support/synth";
-import { planStacks, PlanResult, stackFromDirectory } from "./harness";
-import { ProviderCheck, providerCheckOfRun, unavailableLine } from "./terraform-cli";
+import { PLAN_CACHE_VARIABLE, planStacks, PlanResult, StackToPlan, stackFromDirectory } from "./harness";
+import { terraformSetup } from "./terraform-cli";
 
 /**
- * Fixture variations the shipped environments already cover in shape: dev is
- * a new VPC with a plain-HTTP ALB, staging a new VPC with HTTPS. They stay in
- * the synth-level policy corpus; planning them again would only cost time.
+ * The fixture variation not planned: the plain-HTTP twin of
+ * new-vpc-alb-https, which differs only in its listeners. It stays in the
+ * synth-level policy corpus.
  */
-const COVERED_BY_SHIPPED = new Set(["new-vpc-alb-http", "new-vpc-alb-https"]);
+const NOT_PLANNED = new Set(["new-vpc-alb-http"]);
+
+/**
+ * Names a directory of plan results by stack content that a test run reads
+ * and adds to, instead of its own run's cache: a run started from inside
+ * another (the fork test's copy) points it at the outer run's cache, so a
+ * stack both plan is planned once.
+ */
+export const SHARED_PLAN_RESULTS_VARIABLE = "CE_PLAN_RESULTS_DIR";
 
 /** An environment to plan, with where it came from. */
 export interface PlannedEnvironment {
@@ -35,13 +48,19 @@ export function shippedEnvironments(): PlannedEnvironment[] {
   return environmentSources().map((s) => ({ source: s.source, input: s.input as EnvironmentInput }));
 }
 
-/** The environments planned: shipped ones and the other fixture variations, all with existing secrets. */
+/** The fixtures planned: the variations (but {@link NOT_PLANNED}) and a CE 6.1 HA cluster with ECS Exec on. */
+export function plannedFixtures(): PlannedEnvironment[] {
+  return [
+    ...Object.entries(variations())
+      .filter(([name]) => !NOT_PLANNED.has(name))
+      .map(([name, input]) => ({ source: `fixture ${name}`, input })),
+    { source: "fixture ha-exec", input: haExecEnvironment() },
+  ];
+}
+
+/** The environments planned: the environment files and the planned fixtures, all with existing secrets. */
 export function plannedEnvironments(): PlannedEnvironment[] {
-  const shipped = shippedEnvironments().map((s) => ({ ...s, input: withExistingSecrets(s.input) }));
-  const fixtures = Object.entries(variations())
-    .filter(([name]) => !COVERED_BY_SHIPPED.has(name))
-    .map(([name, input]) => ({ source: `fixture ${name}`, input: withExistingSecrets(input) }));
-  return [...shipped, ...fixtures];
+  return [...shippedEnvironments(), ...plannedFixtures()].map((s) => ({ ...s, input: withExistingSecrets(s.input) }));
 }
 
 /**
@@ -81,44 +100,46 @@ export async function synthesizeAndPlan(sources: readonly PlannedEnvironment[]):
     const app = buildApp(parseEnvironments(sources), { outdir });
     app.synth();
     const stacks = stacksToPlan(app.node.children.map((c) => c.node.id).sort()).map((name) => stackFromDirectory(join(outdir, "stacks", name), name));
-    const plans = await planStacks(stacks);
+    const plans = await planStacksByContent(stacks);
     return new Map(stacks.map((s) => [s.name, { plan: plans.get(s.name)!, stack: JSON.parse(s.content) as StackJson }]));
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-/** What the plan suites can do on this machine, from the run's provider check. */
-export interface PlanAvailability {
-  /** The run's provider check. */
-  readonly check: ProviderCheck;
-  /** Why no plan can run (one line), or undefined when the AWS provider installs. */
-  readonly blocked?: string;
-  /** Why generated-secret plans are skipped (one line), or undefined when the random provider installs. */
-  readonly generatedSecretsSkipped?: string;
+/** Where plan results are kept by stack content in this run: the shared directory, else the run's plan cache. */
+function resultsDirectory(): string | undefined {
+  return process.env[SHARED_PLAN_RESULTS_VARIABLE] || process.env[PLAN_CACHE_VARIABLE] || undefined;
 }
 
-/** Reads the provider check of this run (made once by the Jest global setup). */
-export function planAvailability(): PlanAvailability {
-  const check = providerCheckOfRun();
-  const randomReason = check.unavailable.random;
-  return {
-    check,
-    blocked: unavailableLine(check),
-    generatedSecretsSkipped: randomReason ? `skipped: ${randomReason}` : undefined,
-  };
+/** The file a stack's plan result is kept in, by binary, name and content. */
+function resultFile(dir: string, stack: StackToPlan): string {
+  const setup = terraformSetup();
+  const key = JSON.stringify(["planned-stack", setup.binary, setup.mode, stack.name, stack.content]);
+  return join(dir, `stack-${createHash("sha256").update(key).digest("hex")}.json`);
 }
 
 /**
- * Registers a plan suite's tests only when the AWS provider can be
- * installed; otherwise one skipped placeholder (the provider suite reports
- * the one failing line).
+ * Plans stacks in one Terraform run, except those whose identical content
+ * was planned before in this run (or in the shared results directory):
+ * those are read back. Results by stack name.
  */
-export function describePlans(title: string, body: () => void): void {
-  const { blocked } = planAvailability();
-  if (blocked) {
-    describe(title, () => it.skip("needs the AWS provider (see __tests__/plan/providers.test.ts)", () => undefined));
-    return;
+export async function planStacksByContent(stacks: readonly StackToPlan[]): Promise<Map<string, PlanResult>> {
+  const dir = resultsDirectory();
+  if (!dir) return planStacks(stacks);
+  mkdirSync(dir, { recursive: true });
+  const missing = stacks.filter((stack) => !existsSync(resultFile(dir, stack)));
+  if (missing.length > 0) {
+    const planned = await planStacks(missing);
+    for (const stack of missing) {
+      const file = resultFile(dir, stack);
+      writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(planned.get(stack.name)));
+      renameSync(`${file}.${process.pid}.tmp`, file);
+    }
   }
-  describe(title, body);
+  return new Map(stacks.map((stack) => [stack.name, JSON.parse(readFileSync(resultFile(dir, stack), "utf8")) as PlanResult]));
 }
+
+/** The plan suites' availability, kept in plan-availability.ts (which loads no environment file). */
+export { describePlans, planAvailability } from "./plan-availability";
+export type { PlanAvailability } from "./plan-availability";

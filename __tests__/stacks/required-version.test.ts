@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { environmentSources } from "../../environments";
 import { EnvironmentInput } from "../../modules/config";
 import { REQUIRED_TERRAFORM_VERSION } from "../../modules/stacks/readable-stack";
-import { describePlans } from "../plan/planned-stacks";
+import { describePlans } from "../plan/plan-availability";
 import { terraformIn } from "../plan/pipeline-plan";
 import { adoptedEnvironment, haEnvironment, variations } from "../support/fixtures";
 import { StackJson, synthApp } from "../support/synth";
