@@ -10,8 +10,7 @@
  * The environment files are whatever exists (yours, in a fork); fixed
  * expectations are only ever about the fixtures.
  */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { environmentSources } from "../../environments";
@@ -19,8 +18,8 @@ import { buildApp } from "../../modules/app";
 import { EnvironmentInput, parseEnvironments } from "../../modules/config";
 import { haExecEnvironment, variations, withExistingSecrets } from "../support/fixtures";
 import { StackJson } from "../support/synth";
-import { PLAN_CACHE_VARIABLE, planStacks, PlanResult, StackToPlan, stackFromDirectory } from "./harness";
-import { terraformSetup } from "./terraform-cli";
+import { PlanResult, stackFromDirectory } from "./harness";
+import { planStacksByContent } from "./plan-results";
 
 /**
  * The fixture variation not planned: the plain-HTTP twin of
@@ -29,13 +28,6 @@ import { terraformSetup } from "./terraform-cli";
  */
 const NOT_PLANNED = new Set(["new-vpc-alb-http"]);
 
-/**
- * Names a directory of plan results by stack content that a test run reads
- * and adds to, instead of its own run's cache: a run started from inside
- * another (the fork test's copy) points it at the outer run's cache, so a
- * stack both plan is planned once.
- */
-export const SHARED_PLAN_RESULTS_VARIABLE = "CE_PLAN_RESULTS_DIR";
 
 /** An environment to plan, with where it came from. */
 export interface PlannedEnvironment {
@@ -107,39 +99,9 @@ export async function synthesizeAndPlan(sources: readonly PlannedEnvironment[]):
   }
 }
 
-/** Where plan results are kept by stack content in this run: the shared directory, else the run's plan cache. */
-function resultsDirectory(): string | undefined {
-  return process.env[SHARED_PLAN_RESULTS_VARIABLE] || process.env[PLAN_CACHE_VARIABLE] || undefined;
-}
-
-/** The file a stack's plan result is kept in, by binary, name and content. */
-function resultFile(dir: string, stack: StackToPlan): string {
-  const setup = terraformSetup();
-  const key = JSON.stringify(["planned-stack", setup.binary, setup.mode, stack.name, stack.content]);
-  return join(dir, `stack-${createHash("sha256").update(key).digest("hex")}.json`);
-}
-
-/**
- * Plans stacks in one Terraform run, except those whose identical content
- * was planned before in this run (or in the shared results directory):
- * those are read back. Results by stack name.
- */
-export async function planStacksByContent(stacks: readonly StackToPlan[]): Promise<Map<string, PlanResult>> {
-  const dir = resultsDirectory();
-  if (!dir) return planStacks(stacks);
-  mkdirSync(dir, { recursive: true });
-  const missing = stacks.filter((stack) => !existsSync(resultFile(dir, stack)));
-  if (missing.length > 0) {
-    const planned = await planStacks(missing);
-    for (const stack of missing) {
-      const file = resultFile(dir, stack);
-      writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(planned.get(stack.name)));
-      renameSync(`${file}.${process.pid}.tmp`, file);
-    }
-  }
-  return new Map(stacks.map((stack) => [stack.name, JSON.parse(readFileSync(resultFile(dir, stack), "utf8")) as PlanResult]));
-}
-
 /** The plan suites' availability, kept in plan-availability.ts (which loads no environment file). */
 export { describePlans, planAvailability } from "./plan-availability";
 export type { PlanAvailability } from "./plan-availability";
+
+/** Plans kept by stack content, in plan-results.ts (which loads no environment file). */
+export { planStacksByContent, SHARED_PLAN_RESULTS_VARIABLE } from "./plan-results";
