@@ -12,10 +12,11 @@ import { Testing } from "cdktf";
 import { environmentFiles, environmentSources } from "../../environments";
 import { sourcesFromProcess } from "../../main";
 import { buildApp } from "../../modules/app";
-import { derive, parseEnvironment, parseEnvironments } from "../../modules/config";
+import { derive, EnvironmentInput, parseEnvironment, parseEnvironments } from "../../modules/config";
 import { defenderMemberStackName } from "../../modules/defender/defender-member-stack";
 import { CloudExchangeStack } from "../../modules/stacks/cloud-exchange-stack";
 import { fixturesBesideEnvironments } from "../support/fixtures";
+import { synthApp } from "../support/synth";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -77,6 +78,14 @@ describe("the environment files", () => {
     const fromTs = parseEnvironment(source.input, source.source);
     const synth = (env: typeof fromTs) => Testing.synth(new CloudExchangeStack(Testing.app(), derive(env).stackName, { environment: env }));
     expect(synth(fromJson)).toBe(synth(fromTs));
+  });
+});
+
+describe("every environment file's stack", () => {
+  const stacks = synthApp(sources.map((s) => s.input as EnvironmentInput));
+
+  it.each(Object.keys(stacks).sort())("%s declares the Terraform it needs (>= 1.10, for S3-native locking)", (name) => {
+    expect(stacks[name].terraform?.required_version).toBe(">= 1.10");
   });
 });
 
