@@ -15,6 +15,7 @@ import { buildApp } from "../../modules/app";
 import { derive, EnvironmentInput, parseEnvironment, parseEnvironments } from "../../modules/config";
 import { defenderMemberStackName } from "../../modules/defender/defender-member-stack";
 import { CloudExchangeStack } from "../../modules/stacks/cloud-exchange-stack";
+import { provider6Findings } from "../support/aws-provider-6";
 import { fixturesBesideEnvironments } from "../support/fixtures";
 import { synthApp } from "../support/synth";
 
@@ -86,6 +87,10 @@ describe("every environment file's stack", () => {
 
   it.each(Object.keys(stacks).sort())("%s declares the Terraform it needs (>= 1.10, for S3-native locking)", (name) => {
     expect(stacks[name].terraform?.required_version).toBe(">= 1.10");
+  });
+
+  it.each(Object.keys(stacks).sort())("%s synthesizes nothing AWS provider 6 removed (CDK Terrain's AWS bindings are for 6 only)", (name) => {
+    expect(provider6Findings(stacks[name])).toEqual([]);
   });
 });
 
