@@ -6,6 +6,7 @@ import { parseEnvironments } from "../../modules/config";
 import { estimate, renderEstimates } from "../../modules/cost/estimate";
 import { renderArchitecture } from "./architecture-diagram";
 import { renderEnvironmentJsonSchema, renderEnvironmentReference } from "./environment-reference";
+import { renderOutputsReference } from "./outputs-reference";
 import { renderPipelinePolicy } from "./pipeline-policy";
 
 const ROOT = join(__dirname, "..", "..");
@@ -32,6 +33,7 @@ export function generatedDocuments(): Record<string, () => string> {
     "docs/environment-reference.md": renderEnvironmentReference,
     "docs/environment.schema.json": renderEnvironmentJsonSchema,
     "docs/architecture.md": renderArchitecture,
+    "docs/outputs.md": renderOutputsReference,
     "examples/pipeline-deploy-policy.json": renderPipelinePolicy,
     "README.md": () => withSection("README.md", "cost", renderShippedCosts()),
   };
