@@ -2,31 +2,36 @@
  * `npm run pin-images`: the `images` block of every environment (or of the
  * JSON environment in CE_ENV_FILE) with each image pinned by the digest its
  * registry serves now, to paste into the environment file. Run it where the
- * registries are reachable, review the output, commit it.
+ * registries are reachable, review the output, commit it. A failure names the
+ * environment, the image, the registry host and the cause, and exits 1.
  */
 import { sourcesFromProcess } from "../main";
-import { ConfigError, parseEnvironments, resolveImages } from "../modules/config";
+import { ConfigError, parseEnvironments, resolveImages, ResolvedImage } from "../modules/config";
 import { IMAGE_NAMES } from "../modules/releases";
-import { isEcr, registryImageOf, resolveDigest } from "../modules/supply-chain/image-digests";
+import { ImageDigestError, isEcr, registryImageOf, resolveDigest } from "../modules/supply-chain/image-digests";
+
+/** The line of one image in the pinned block: its digest, or for ECR the command that reads it (that needs AWS credentials). */
+async function pinnedLine(environment: string, name: string, { repository, tag }: ResolvedImage): Promise<string> {
+  if (isEcr(repository)) {
+    const [host, ...path] = repository.split("/");
+    const region = host.split(".")[3];
+    return `  // ${name}: aws ecr describe-images --region ${region} --repository-name ${path.join("/")} --image-ids imageTag=${tag} --query 'imageDetails[0].imageDigest'`;
+  }
+  try {
+    const digest = await resolveDigest(registryImageOf(repository), tag);
+    return `  ${name}: { repository: ${JSON.stringify(repository)}, tag: ${JSON.stringify(tag)}, digest: ${JSON.stringify(digest)} },`;
+  } catch (error) {
+    const reason = error instanceof ImageDigestError ? error.reason : (error as Error).message;
+    throw new Error(`environment ${environment}, ${name} image ${repository}:${tag}: ${reason}`);
+  }
+}
 
 async function main(): Promise<void> {
   const { sources } = sourcesFromProcess();
   for (const env of parseEnvironments(sources)) {
     const images = resolveImages(env);
     const lines = [`// ${env.name}: images pinned by digest (${new Date().toISOString().slice(0, 10)})`, "images: {", "  requireDigests: true,"];
-    for (const name of IMAGE_NAMES) {
-      const { repository, tag } = images[name];
-      if (isEcr(repository)) {
-        const [host, ...path] = repository.split("/");
-        const region = host.split(".")[3];
-        lines.push(
-          `  // ${name}: aws ecr describe-images --region ${region} --repository-name ${path.join("/")} --image-ids imageTag=${tag} --query 'imageDetails[0].imageDigest'`,
-        );
-        continue;
-      }
-      const digest = await resolveDigest(registryImageOf(repository), tag);
-      lines.push(`  ${name}: { repository: ${JSON.stringify(repository)}, tag: ${JSON.stringify(tag)}, digest: ${JSON.stringify(digest)} },`);
-    }
+    for (const name of IMAGE_NAMES) lines.push(await pinnedLine(env.name, name, images[name]));
     lines.push("},", "");
     process.stdout.write(`${lines.join("\n")}\n`);
   }
