@@ -130,6 +130,35 @@ export function renderEnvironmentReference(): string {
   return lines.join("\n");
 }
 
+/** One field of the environment schema: its path, whether it is required, and its default (JSON) if it has one. */
+export interface EnvironmentField {
+  readonly path: string;
+  readonly required: boolean;
+  readonly default?: unknown;
+}
+
+/** Every field of the schema with its requiredness and default, by path (the environment's interface, for the versioning rule). */
+export function environmentFields(): EnvironmentField[] {
+  const fields: EnvironmentField[] = [];
+  const walk = (schema: JsonSchema, path: string, required: boolean) => {
+    if (path) fields.push({ path, required, ...(schema.default !== undefined ? { default: schema.default } : {}) });
+    const items = schema.type === "array" ? schema.items : undefined;
+    if (schema.type === "object" && schema.properties) {
+      for (const [key, child] of Object.entries(schema.properties)) walk(child, path ? `${path}.${key}` : key, schema.required?.includes(key) ?? false);
+    } else if (items?.type === "object" && items.properties) {
+      for (const [key, child] of Object.entries(items.properties)) walk(child, `${path}[].${key}`, items.required?.includes(key) ?? false);
+    } else {
+      for (const form of schema.oneOf ?? schema.anyOf ?? []) {
+        const discriminator = Object.entries(form.properties ?? {}).find(([, p]) => p.const !== undefined);
+        const label = discriminator ? `(${discriminator[0]}=${String(discriminator[1].const)})` : "";
+        for (const [key, child] of Object.entries(form.properties ?? {})) walk(child, `${path}${label}.${key}`, form.required?.includes(key) ?? false);
+      }
+    }
+  };
+  walk(environmentJsonSchema(), "", true);
+  return fields;
+}
+
 /** Every field path of the reference (for tests that check docs name real fields). */
 export function environmentFieldPaths(): string[] {
   const rows: Row[] = [];
