@@ -118,19 +118,25 @@ const RUNNERS: Record<string, () => void> = {
     expect(synthStacks()).toContain("ce-cli");
   },
   "npx cdktf deploy ce-<name>": () => expect(cdktfSubcommands().has("deploy")).toBe(true),
+  "npx cdktf deploy --skip-provider-lock ce-<name>": () => {
+    const result = run("npx cdktf deploy --help");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^\s+--skip-provider-lock\s+Block `terraform provider lock` from being run/m);
+  },
   "npx cdktf destroy ce-<name>": () => expect(cdktfSubcommands().has("destroy")).toBe(true),
   "terraform -chdir=cdktf.out/stacks/ce-<name> init": () => {
-    // The single-stack plan (planStack) runs init in a copy of the stack directory with only a backend
-    // override added, the way a pipeline runs it; __tests__/plan/user-cli-config.test.ts plans a stack so.
-    const harness = readFileSync(join(ROOT, "__tests__", "plan", "harness.ts"), "utf8");
-    expect(harness).toContain('["init", "-input=false"');
-    expect(readFileSync(join(ROOT, "__tests__", "plan", "user-cli-config.test.ts"), "utf8")).toContain("await planStack(");
+    // planStackDirectory runs `terraform -chdir=<synthesized stack directory> init` and `plan` with no cdktf on
+    // the PATH, only a local-backend and a provider override added; the library test plans a stack so.
+    const pipeline = readFileSync(join(ROOT, "__tests__", "plan", "pipeline-plan.ts"), "utf8");
+    expect(pipeline).toContain("[`-chdir=${dir}`, ...args]");
+    expect(pipeline).toContain('["init", "-input=false"');
+    expect(readFileSync(join(ROOT, "__tests__", "library", "library.test.ts"), "utf8")).toContain("await planStackDirectory(");
     expect(existsSync(join(work, "out", "stacks", "ce-cli", "cdk.tf.json")) || synthStacks().length > 0).toBe(true);
   },
   "terraform -chdir=cdktf.out/stacks/ce-<name> plan -out=tfplan": () => {
-    const harness = readFileSync(join(ROOT, "__tests__", "plan", "harness.ts"), "utf8");
-    expect(harness).toContain('["plan", "-input=false"');
-    expect(harness).toContain('"-out=tfplan"');
+    const pipeline = readFileSync(join(ROOT, "__tests__", "plan", "pipeline-plan.ts"), "utf8");
+    expect(pipeline).toContain('["plan", "-input=false"');
+    expect(pipeline).toContain('"-out=tfplan"');
   },
   "npm run docs": () => {
     const result = run("npm run -s docs -- --check");
