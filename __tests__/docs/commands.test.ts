@@ -66,10 +66,22 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 let synthesizedStacks: string[] | undefined;
+/** The variables the README's set-up block exports (`export NAME=value` lines). */
+function readmeSetupExports(): Record<string, string> {
+  const setUp = readFileSync(join(ROOT, "README.md"), "utf8").split(/^## Set up$/m)[1]?.split(/^## /m)[0] ?? "";
+  const block = /```sh\n([\s\S]*?)```/.exec(setUp)?.[1] ?? "";
+  return Object.fromEntries([...block.matchAll(/^export ([A-Z_]+)=(\S+)/gm)].map((m) => [m[1], m[2]]));
+}
+
+let synthOutput = "";
 function synthStacks(): string[] {
   if (!synthesizedStacks) {
-    const result = run(`npx cdktf synth --output ${join(work, "out")}`, { CE_ENV_FILE: cliEnvironmentFile });
+    // As the README's set-up runs it: only what its block exports, nothing this suite adds.
+    const env: NodeJS.ProcessEnv = { ...process.env, ...readmeSetupExports(), CE_ENV_FILE: cliEnvironmentFile };
+    if (!("CHECKPOINT_DISABLE" in readmeSetupExports())) delete env.CHECKPOINT_DISABLE;
+    const result = spawnSync("bash", ["-c", `npx cdktf synth --output ${join(work, "out")}`], { cwd: ROOT, env, encoding: "utf8", timeout: 120_000 });
     expect(result.status).toBe(0);
+    synthOutput = `${result.stdout}${result.stderr}`;
     synthesizedStacks = readdirSync(join(work, "out", "stacks")).sort();
   }
   return synthesizedStacks;
@@ -85,6 +97,9 @@ const RUNNERS: Record<string, () => void> = {
   "npm ci && npx cdktf synth": () => {
     expect(readFileSync(join(ROOT, ".ci", "run"), "utf8")).toMatch(/^npm ci$/m);
     expect(synthStacks()).toEqual(["ce-cli"]);
+    // The set-up exports CHECKPOINT_DISABLE=1, so cdktf calls no checkpoint service (offline, that call fails loudly).
+    expect(readmeSetupExports()).toMatchObject({ CHECKPOINT_DISABLE: "1" });
+    expect(synthOutput).not.toContain("checkpoint-api.hashicorp.com");
     // Without CE_ENV_FILE the same app command synthesizes every environment file (run on them there).
     expect(readFileSync(join(ROOT, "__tests__", "app", "environment-files.test.ts"), "utf8")).toContain('spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), ["main.ts"]');
   },
