@@ -122,6 +122,7 @@ const RUNNERS: Record<string, () => void> = {
     const files = result.stdout.split("\n").filter(Boolean);
     expect(files.some((f) => f.includes("__tests__/plan/"))).toBe(false);
     expect(files.some((f) => f.endsWith("policy-plan.test.ts"))).toBe(false);
+    expect(files.some((f) => f.endsWith("your-environments.test.ts"))).toBe(false);
     expect(files.some((f) => f.endsWith("policy.test.ts"))).toBe(true);
   },
   "npx cdktf deploy ce-state-bootstrap": () => {
@@ -145,7 +146,7 @@ const RUNNERS: Record<string, () => void> = {
     const pipeline = readFileSync(join(ROOT, "__tests__", "plan", "pipeline-plan.ts"), "utf8");
     expect(pipeline).toContain("[`-chdir=${dir}`, ...args]");
     expect(pipeline).toContain('["init", "-input=false"');
-    expect(readFileSync(join(ROOT, "__tests__", "library", "library.test.ts"), "utf8")).toContain("await planStackDirectory(");
+    expect(readFileSync(join(ROOT, "__tests__", "plan", "library-app.test.ts"), "utf8")).toContain("await planStackDirectory(");
     expect(existsSync(join(work, "out", "stacks", "ce-cli", "cdk.tf.json")) || synthStacks().length > 0).toBe(true);
   },
   "terraform -chdir=cdktf.out/stacks/ce-<name> plan -out=tfplan": () => {

@@ -1,17 +1,16 @@
 /**
  * The scenario examples (examples/<scenario>/): one folder per deployment
  * scenario, each with a README and an environment file that uses only the
- * library's public entry point. Each is valid, synthesizes what its scenario
- * promises, and all of them are planned offline in one Terraform run.
+ * library's public entry point. Each is valid and synthesizes what its
+ * scenario promises; __tests__/plan/scenario-examples.test.ts plans all of
+ * them offline in one Terraform run.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
-import { derive, Environment, EnvironmentInput, environmentWarnings, parseEnvironment } from "../../modules/config";
+import { Environment, EnvironmentInput, environmentWarnings, parseEnvironment } from "../../modules/config";
 import { environmentFieldPaths } from "../../scripts/lib/environment-reference";
-import { PlanResult } from "../plan/harness";
-import { describePlans } from "../plan/plan-availability";
-import { EXAMPLES, planScenarioExamples, scenarioExamples } from "../support/scenario-examples";
+import { EXAMPLES, scenarioExamples } from "../support/scenario-examples";
 import { containersOf, resourcesOf, StackJson, synthEnvironment } from "../support/synth";
 
 const ROOT = join(__dirname, "..", "..");
@@ -86,21 +85,5 @@ describe("scenario examples", () => {
     expect(set.filter((field) => !readme.includes(`\`${field}`))).toEqual([]);
     const mentioned = [...readme.matchAll(/`([a-z][A-Za-z]*(?:\.[A-Za-z]+)*)`/g)].map((m) => m[1]).filter((t) => topLevel.has(t.split(".")[0]));
     expect(mentioned.filter((field) => !fields.has(field))).toEqual([]);
-  });
-});
-
-describePlans("scenario examples, planned offline in one Terraform run", () => {
-  let plans: Map<string, PlanResult>;
-  beforeAll(async () => {
-    plans = await planScenarioExamples();
-  }, 600_000);
-
-  it("validates and plans every example, creating only", () => {
-    expect([...plans.keys()].sort()).toEqual(examples.map((e) => derive(parseEnvironment(e.input)).stackName).sort());
-    for (const [name, result] of plans) {
-      expect({ name, ...result.validation }).toMatchObject({ name, valid: true, error_count: 0 });
-      expect({ name, actions: [...new Set((result.plan.resource_changes ?? []).flatMap((c) => c.change.actions))] }).toEqual({ name, actions: ["create"] });
-      expect({ name, batch: result.batch }).toEqual({ name, batch: plans.size });
-    }
   });
 });

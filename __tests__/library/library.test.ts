@@ -1,20 +1,15 @@
 /**
  * The project as a library: its public entry point (modules/index.ts)
  * exports every construct and the environment helpers, and the example app
- * in examples/library-app builds a stack from that entry point alone, which
- * synthesizes with its own main.ts and plans offline with plain Terraform in
- * the synthesized directory.
+ * in examples/library-app imports nothing of the project but that entry
+ * point. That the app synthesizes with its own main.ts and plans offline is
+ * __tests__/plan/library-app.test.ts.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { Construct } from "constructs";
 import ts from "typescript";
 import * as library from "../../modules";
-import { describePlans } from "../plan/plan-availability";
-import { planStackDirectory } from "../plan/pipeline-plan";
-import { PlanJson } from "../plan/harness";
 
 const ROOT = join(__dirname, "..", "..");
 const MODULES = join(ROOT, "modules");
@@ -76,43 +71,5 @@ describe("the example app (examples/library-app)", () => {
     const packages = imports.filter((specifier) => !specifier.startsWith("."));
     const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
     expect(packages.filter((specifier) => !(packageOf(specifier) in pkg.dependencies))).toEqual([]);
-  });
-
-  let out: string;
-  let synth: ReturnType<typeof spawnSync>;
-  beforeAll(() => {
-    out = mkdtempSync(join(tmpdir(), "ce-library-app-"));
-    synth = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), ["main.ts"], {
-      cwd: EXAMPLE,
-      env: { ...process.env, CDKTF_OUTDIR: out },
-      encoding: "utf8",
-      timeout: 120_000,
-    });
-  }, 150_000);
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
-
-  it("synthesizes its own stack with its own main.ts", () => {
-    expect(synth.stderr).toBe("");
-    expect(synth.status).toBe(0);
-    expect(readdirSync(join(out, "stacks"))).toEqual(["ce-library"]);
-    const stack = JSON.parse(readFileSync(join(out, "stacks", "ce-library", "cdk.tf.json"), "utf8"));
-    expect(Object.keys(stack.resource.aws_cloudwatch_dashboard)).toEqual(["dashboard"]);
-    expect(stack.resource.aws_cloudwatch_dashboard.dashboard.dashboard_body).toContain("${aws_ecs_service.workload_service_service.name}");
-    expect(Object.keys(stack.resource.aws_ecs_service)).toEqual(["workload_service_service"]);
-  });
-
-  describePlans("planned offline with plain terraform in the synthesized directory", () => {
-    let plan: PlanJson;
-    beforeAll(async () => {
-      plan = await planStackDirectory(join(out, "stacks", "ce-library"));
-    }, 300_000);
-
-    it("creates the library's resources and the app's own dashboard, and nothing else", () => {
-      const changes = plan.resource_changes ?? [];
-      expect(new Set(changes.flatMap((c) => c.change.actions))).toEqual(new Set(["create"]));
-      expect(changes.find((c) => c.address === "aws_cloudwatch_dashboard.dashboard")!.change.after).toMatchObject({ dashboard_name: "ce-library-services" });
-      expect(changes.filter((c) => c.type === "aws_ecs_service").map((c) => c.address)).toEqual(["aws_ecs_service.workload_service_service"]);
-      expect(existsSync(join(out, "stacks", "ce-library", ".terraform"))).toBe(true);
-    });
   });
 });
