@@ -16,3 +16,19 @@ export const shared = {
   state: { bucket: "example-cloud-exchange-tfstate-123456789012", region: "us-east-1" },
   tags: { Owner: "security-platform", CostCenter: "secops" },
 } satisfies Partial<EnvironmentInput>;
+
+/**
+ * The pipeline of an environment (examples/pipeline/ce-<name>.json): its plan
+ * and deploy roles are the only writers of its state (the state bucket keeps
+ * each to this environment's state object), and every role its stack creates
+ * carries the permissions boundary the deploy role may only create roles with.
+ */
+export function pipelineOf(name: string) {
+  return {
+    state: {
+      ...shared.state,
+      writers: [`arn:aws:iam::${shared.accountId}:role/ce-${name}-pipeline-plan`, `arn:aws:iam::${shared.accountId}:role/ce-${name}-pipeline-deploy`],
+    },
+    iam: { permissionsBoundaryName: `ce-${name}-pipeline-boundary` },
+  } satisfies Partial<EnvironmentInput>;
+}

@@ -1,8 +1,9 @@
 /** Development: CE 6.1 on the smallest size CE 6 runs (Medium), standalone, HTTPS, ECS Exec on, easy to tear down. */
-import { defineEnvironment, shared } from "./_shared";
+import { defineEnvironment, pipelineOf, shared } from "./_shared";
 
 export default defineEnvironment({
   ...shared,
+  ...pipelineOf("dev"),
   name: "dev",
   size: { preset: "medium" },
   ingress: {

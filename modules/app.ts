@@ -7,7 +7,8 @@
  * main.ts reads environments/, a library user passes their own.
  */
 import { App } from "cdktf";
-import { STATE_BOOTSTRAP_STACK, StateBootstrapStack, StateBucketSpec, StateWriters } from "./backend/state-bootstrap-stack";
+import { STATE_BOOTSTRAP_STACK, StateBootstrapStack, StateBucketSpec } from "./backend/state-bootstrap-stack";
+import { stateWritersOf } from "./backend/state-writers";
 import { derive, Environment } from "./config";
 import { DefenderMemberStack, defenderMemberStackName } from "./defender/defender-member-stack";
 import { CloudExchangeStack } from "./stacks/cloud-exchange-stack";
@@ -26,12 +27,12 @@ export interface BuildOptions {
  * environments that disagree on a shared bucket).
  */
 export function stateBuckets(environments: readonly Environment[]): StateBucketSpec[] {
-  const byBucket = new Map<string, StateBucketSpec & { writers: StateWriters[] }>();
+  const byBucket = new Map<string, StateBucketSpec & { writers: ReturnType<typeof stateWritersOf> }>();
   for (const env of environments) {
     if (!byBucket.has(env.state.bucket)) {
       byBucket.set(env.state.bucket, { bucket: env.state.bucket, region: env.state.region, accountId: env.accountId, kmsKeyArn: env.state.kmsKeyArn, writers: [] });
     }
-    if (env.state.writers.length > 0) byBucket.get(env.state.bucket)!.writers.push({ environmentName: env.name, roleArns: env.state.writers });
+    byBucket.get(env.state.bucket)!.writers.push(...stateWritersOf(env));
   }
   return [...byBucket.values()];
 }

@@ -177,6 +177,20 @@ const RUNNERS: Record<string, () => void> = {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("requireDigests: true");
     expect(result.stdout).toContain("// core: aws ecr describe-images --region us-east-1 --repository-name netskope/core5 --image-ids imageTag=11062023");
+    // An environment with the data upgrade also gets its MongoDB images (images.requireDigests covers them).
+    const mirror = "210987654321.dkr.ecr.us-east-1.amazonaws.com/mirror";
+    const upgrading = join(work, "upgrading.json");
+    writeFileSync(
+      upgrading,
+      JSON.stringify({
+        name: "upgrading", accountId: "210987654321", region: "us-east-1", availabilityZones: ["us-east-1a", "us-east-1b"], release: "6.1", size: { preset: "medium" }, state: { bucket: "b-state", region: "us-east-1" },
+        images: Object.fromEntries(["core", "ui", "mongodb", "rabbitmq"].map((name) => [name, { repository: `${mirror}/${name}` }])),
+        upgrade: { fromRelease: "5.0", images: Object.fromEntries(["5.0", "6.0", "7.0"].map((v) => [v, { repository: `${mirror}/mongo` }])) },
+      }),
+    );
+    const upgraded = run("npm run -s pin-images", { CE_ENV_FILE: upgrading });
+    expect(upgraded.stderr).toBe("");
+    expect(upgraded.stdout).toContain(`// "6.0": aws ecr describe-images --region us-east-1 --repository-name mirror/mongo --image-ids imageTag=6.0.12`);
   },
   "npm run cutover": () => {
     const file = join(work, "adopted.json");
@@ -186,6 +200,16 @@ const RUNNERS: Record<string, () => void> = {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("# Cut-over of ce-adopted6 from the official CloudFormation stack netskope-ce");
     expect(result.stdout).toContain("npx cdktf deploy ce-adopted6");
+    expect(result.stdout).toContain("for address in aws_efs_file_system.storage_file-system ");
+  },
+  "terraform state pull | npm run -s purge-state-secrets": () => {
+    // The purge itself is proven on a real applied state in __tests__/plan/generated-secrets.test.ts; here, the command line.
+    const result = run("npm run -s purge-state-secrets", {}, 60_000);
+    expect(spawnSync("bash", ["-c", "echo '{\"version\":4,\"serial\":1,\"resources\":[]}' | npm run -s purge-state-secrets"], { cwd: ROOT, encoding: "utf8" }).stderr).toContain(
+      "the state holds no generated value; nothing to push",
+    );
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("standard input is not a Terraform state");
   },
   "npm run bench": () => {
     expect(pkg.scripts.bench).toBe("tsx scripts/bench.ts");

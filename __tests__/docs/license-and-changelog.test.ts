@@ -2,8 +2,9 @@
  * LICENSE is the Apache License 2.0 that package.json declares, word for
  * word; CHANGELOG.md follows its own versioning rule: its latest release is
  * package.json's version, and every change to the environment fields since
- * that release (recorded in released-environment-fields.json) is announced
- * under Unreleased, a breaking one under Breaking.
+ * that release (recorded in released-environment-fields.json: each field's
+ * type, requiredness and default) is announced under Unreleased, a breaking
+ * one under Breaking.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -51,12 +52,12 @@ describe("CHANGELOG.md", () => {
   const now = new Map(environmentFields().map((f) => [f.path, f]));
   const before = new Map(Object.entries(released.fields));
 
-  it("announces under Breaking every field removed, made required or given another default since the release", () => {
+  it("announces under Breaking every field removed, made required, given another type or another default since the release", () => {
     const breaking = unreleased("Breaking");
     const changed = [...before]
       .filter(([path, was]) => {
         const is = now.get(path);
-        return !is || (is.required && !was.required) || JSON.stringify(is.default) !== JSON.stringify(was.default);
+        return !is || (is.required && !was.required) || is.type !== was.type || JSON.stringify(is.default) !== JSON.stringify(was.default);
       })
       .map(([path]) => path);
     expect(changed.filter((path) => !names(breaking, path))).toEqual([]);

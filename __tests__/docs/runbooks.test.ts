@@ -23,6 +23,7 @@ describe("runbooks", () => {
       "Moving a standalone environment to HA",
       "Backing up and restoring EFS",
       "Rotating secrets",
+      "Purging generated values from a state made before 0.2.0",
       "Moving to CE 6.x and adopting an official-template deployment",
       "Rotating the internal certificates (CE 6.x)",
       "Losing one HA node and getting it back",

@@ -53,9 +53,9 @@ const PROMISES: Record<string, (stack: StackJson, env: Environment) => void> = {
   "adopt-and-upgrade": (stack, env) => {
     const imports = ((stack as { import?: { to: string; id: string }[] }).import ?? []).map((i) => i.id).sort();
     const adopt = env.adopt!;
-    expect(imports).toEqual([adopt.fileSystemId, ...adopt.mountTargetIds, ...Object.values(adopt.accessPointIds)].sort());
+    expect(imports).toEqual([adopt.fileSystemId, ...Object.values(adopt.mountTargetIds), ...Object.values(adopt.accessPointIds)].sort());
     const containers = containersOf(resourcesOf(stack, "aws_ecs_task_definition")[0][1]).map((c) => c.name);
-    expect(containers.filter((c) => c.startsWith("mongodb-fcv-"))).toEqual(["mongodb-fcv-6-0", "mongodb-fcv-7-0"]);
+    expect(containers.filter((c) => c.startsWith("mongodb-fcv-"))).toEqual(["mongodb-fcv-5-0", "mongodb-fcv-6-0", "mongodb-fcv-7-0"]);
   },
 };
 

@@ -87,17 +87,24 @@ describe("HA cluster", () => {
     }
     expect(accessPointOf(2, "ha-shared")).toBe(ref("aws_efs_access_point", "storage_access-point_ha-shared", "id"));
     for (const n of NODES) {
-      expect(containerNamed(taskOf(stack, n), "replica-set-init").mountPoints).toEqual([{ sourceVolume: "ha-shared", containerPath: HA_SHARED_PATH, readOnly: false }]);
+      expect(containerNamed(taskOf(stack, n), "replica-set-init").mountPoints).toEqual([
+        { sourceVolume: "ha-shared", containerPath: HA_SHARED_PATH, readOnly: false },
+        // Its TLS client certificate: the members accept nothing but TLS.
+        { sourceVolume: "internal-certs", containerPath: "/opt/certs/mongodb_rabbitmq_certs", readOnly: true },
+      ]);
       expect(containerNamed(taskOf(stack, n), "rabbitmq").mountPoints).toContainEqual({ sourceVolume: "ha-shared", containerPath: HA_SHARED_PATH, readOnly: false });
     }
   });
 
-  it("starts mongod with CE's TLS flags, the replica-set name, the keyfile from Secrets Manager and relaxed TLS host names", () => {
+  it("starts mongod with CE's TLS flags, TLS required from every client, the replica-set name and the keyfile from Secrets Manager, checking host names", () => {
     for (const n of NODES) {
       const task = taskOf(stack, n);
       const command = containerNamed(task, "mongodb").command as string[];
-      expect(command.slice(0, 2)).toEqual(["--tlsMode", "preferTLS"]);
-      expect(command.slice(-6)).toEqual(["--bind_ip_all", "--replSet", REPLICA_SET_NAME, "--keyFile", "/etc/cloud-exchange/mongo/keyfile", "--tlsAllowInvalidHostnames"]);
+      // A member listens on every interface: requireTLS, never preferTLS (which accepts plain connections).
+      expect(command.slice(0, 2)).toEqual(["--tlsMode", "requireTLS"]);
+      // The certificate names every node, so members check each other's names (no --tlsAllowInvalidHostnames).
+      expect(command).not.toContain("--tlsAllowInvalidHostnames");
+      expect(command.slice(-5)).toEqual(["--bind_ip_all", "--replSet", REPLICA_SET_NAME, "--keyFile", "/etc/cloud-exchange/mongo/keyfile"]);
       expect(containerNamed(task, "mongodb").mountPoints).toContainEqual({ sourceVolume: "mongo-keyfile", containerPath: "/etc/cloud-exchange/mongo", readOnly: true });
       expect(containerNamed(task, "init").secrets).toContainEqual({
         name: "MONGO_REPLICA_KEY",
@@ -113,13 +120,17 @@ describe("HA cluster", () => {
     expect(san).toBe(`DNS:localhost,DNS:rabbitmq-stats,DNS:mongodb-primary,DNS:host.docker.internal,IP:127.0.0.1,${NODES.map((m) => `DNS:node-${m}.${NS}`).join(",")}`);
   });
 
-  it("gives every node the same JWT and maintenance secrets, and the replica-set connection string", () => {
+  it("gives every node the same JWT and maintenance secrets, and core the replica-set connection string it composes at start", () => {
     const secretsOf = (n: number) => containersOf(taskOf(stack, n)).flatMap((c) => c.secrets.map((s: any) => `${c.name}:${s.name}=${s.valueFrom}`));
     expect(secretsOf(2)).toEqual(secretsOf(1));
     expect(secretsOf(3)).toEqual(secretsOf(1));
-    const version = resourceNamed(stack, "aws_secretsmanager_secret_version", "secrets_maintenance-version").secret_string;
-    expect(version).toContain(`@node-1.${NS}:27017,node-2.${NS}:27017,node-3.${NS}:27017/cte?replicaSet=mongo_replica_set&tls=true&`);
-    expect(version).toContain(`@node-1.${NS};amqps://user:`);
+    for (const n of NODES) {
+      const core = envOf(containerNamed(taskOf(stack, n), "core"));
+      expect(core.CE_MONGO_CONNECTION_TEMPLATE).toBe(
+        `mongodb://cteadmin:@MAINTENANCE_PASSWORD_ESCAPED@@node-1.${NS}:27017,node-2.${NS}:27017,node-3.${NS}:27017/cte?replicaSet=mongo_replica_set&tls=true&tlsCertificateKeyFile=/opt/certs/mongodb_rabbitmq_certs/tls_cert_key.pem&tlsCAFile=/opt/certs/mongodb_rabbitmq_certs/tls_cert_ca.crt`,
+      );
+      expect(core.CE_RABBITMQ_CONNECTION_TEMPLATE).toBe(NODES.map((m) => `amqps://user:@MAINTENANCE_PASSWORD_ESCAPED@@node-${m}.${NS}`).join(";"));
+    }
   });
 
   it("tells CE its HA topology by DNS name", () => {
@@ -189,11 +200,14 @@ describe("HA cluster", () => {
         CE_SEED_HOST: `node-1.${NS}`,
         CE_REPLICA_SET: REPLICA_SET_NAME,
         CE_SHARED_DIR: HA_SHARED_PATH,
+        CE_MONGO_TLS_DIR: "/opt/certs/mongodb_rabbitmq_certs",
       });
       expect(init.secrets).toEqual([
-        { name: "MONGO_ROOT_PASSWORD", valueFrom: `${ref("aws_secretsmanager_secret", "secrets_cluster", "arn")}:MONGO_ROOT_PASSWORD::` },
-        { name: "CE_PREVIOUS_ROOT_PASSWORD", valueFrom: `${ref("aws_secretsmanager_secret", "secrets_maintenance", "arn")}:MAINTENANCE_PASSWORD::` },
+        { name: "MONGO_ROOT_PASSWORD", valueFrom: `${ref("aws_secretsmanager_secret", "secrets_maintenance", "arn")}:MAINTENANCE_PASSWORD::` },
+        { name: "CE_PREVIOUS_ROOT_PASSWORD", valueFrom: `${ref("aws_secretsmanager_secret", "secrets_cluster", "arn")}:MONGO_ROOT_PASSWORD::` },
       ]);
+      // Core starts once the node is a member: its client names the replica set and exits without one.
+      expect(containerNamed(taskOf(stack, n), "core").dependsOn).toContainEqual({ containerName: "replica-set-init", condition: "SUCCESS" });
     });
   });
 
@@ -208,7 +222,8 @@ describe("HA cluster", () => {
           expect(r.cidr_ipv4).toBeUndefined();
           return `${r.from_port}-${r.to_port}`;
         });
-    const expected = ["27017-27017", "4369-4369", "5671-5671", "15671-15671", "25672-25672", "35672-35682"].sort();
+    // 3000: core checks every peer's UI and API (/login, /api/healthcheck).
+    const expected = ["27017-27017", "4369-4369", "5671-5671", "15671-15671", "25672-25672", "35672-35682", "3000-3000"].sort();
     expect(peers("aws_vpc_security_group_ingress_rule").sort()).toEqual(expected);
     expect(peers("aws_vpc_security_group_egress_rule").sort()).toEqual(expected);
   });
@@ -274,11 +289,12 @@ describe("HA cluster (CE 5.0)", () => {
       expect(containerNamed(task, "mongodb").command).toEqual(["mongod", "--wiredTigerCacheSizeGB", "5", "--bind_ip_all", "--replSet", REPLICA_SET_NAME, "--keyFile", "/etc/cloud-exchange/mongo/keyfile"]);
       expect(envOf(containerNamed(task, "core"))).toMatchObject({ UI_PROTOCOL: "http", UI_PORT: "3000" });
     }
-    const version = resourceNamed(stack, "aws_secretsmanager_secret_version", "secrets_maintenance-version").secret_string;
+    // CE 5.0's core reads the connection strings from the maintenance secret, written once with the node names.
+    const version = resourceNamed(stack, "aws_secretsmanager_secret_version", "secrets_maintenance-version").secret_string_wo;
     expect(version).toContain(`/cte?replicaSet=mongo_replica_set", `);
     expect(version).toContain(`@node-1.${NS};amqp://user:`);
     const peers = resourcesOf(stack, "aws_vpc_security_group_ingress_rule").filter(([name]) => name.includes("peers")).map(([, r]) => `${r.from_port}-${r.to_port}`);
-    expect(peers.sort()).toEqual(["15672-15672", "25672-25672", "27017-27017", "35672-35682", "4369-4369", "5672-5672"]);
+    expect(peers.sort()).toEqual(["15672-15672", "25672-25672", "27017-27017", "3000-3000", "35672-35682", "4369-4369", "5672-5672"]);
   });
 
   it("starts RabbitMQ through the same membership step: no silent split on 5.0 either", () => {

@@ -4,11 +4,14 @@
  * that holds the template's file system, mount targets and access points at
  * the stack's addresses, as right after the import blocks ran. The plan must
  * replace and delete nothing the template created, leave no import to do, and
- * create only what the project adds around the data.
+ * create only what the project adds around the data; and a destroy plan of
+ * that state must be refused even with protection.allowDestroy, for every
+ * resource adopted.
  */
 import { parseEnvironment } from "../../modules/config";
 import { STATEFUL } from "../policy/stateful";
 import { adoptedEnvironment, EXISTING_NETWORK, OFFICIAL_TEMPLATE } from "../support/fixtures";
+import { EnvironmentInput } from "../../modules/config";
 import { synthEnvironment } from "../support/synth";
 import { planStack, PlanResult } from "./harness";
 import { adoptedResourceSchemas, officialTemplateState } from "./official-template-state";
@@ -70,5 +73,31 @@ describePlans("adopting the official template's deployment (offline plan from it
       .map((c) => c.address.replace("aws_efs_access_point.storage_access-point_", ""))
       .sort();
     expect(created).toEqual(["custom-plugins-subdir", "files-data", "internal-ca", "internal-certs", "rabbitmq4-data"]);
+  });
+});
+
+describePlans("destroying an environment that adopted the template's data (offline destroy plan from its state)", () => {
+  let refusal = "";
+  let deleted: string[] = [];
+  let adopted: string[] = [];
+
+  beforeAll(async () => {
+    // The documented way to remove an environment on purpose: protection.allowDestroy, then destroy.
+    const input = { ...adoptedEnvironment("5.0"), protection: { allowDestroy: true } } as EnvironmentInput;
+    const env = parseEnvironment(input);
+    const state = officialTemplateState(await adoptedResourceSchemas(), env.availabilityZones, EXISTING_NETWORK.privateSubnetIds, Object.keys(env.adopt!.accessPointIds));
+    adopted = (state as { resources: { type: string; name: string }[] }).resources.map((r) => `${r.type}.${r.name}`);
+    try {
+      const plan = await planStack({ name: `ce-${env.name}`, content: JSON.stringify(synthEnvironment(input)) }, { state, destroy: true });
+      deleted = (plan.plan.resource_changes ?? []).filter((c) => c.change.actions.includes("delete")).map((c) => c.address);
+    } catch (error) {
+      refusal = (error as Error).message.replace(/\s+/g, " ");
+    }
+  }, 600_000);
+
+  it("is refused for the file system, each mount target and each kept access point, even with protection.allowDestroy", () => {
+    expect(adopted).toHaveLength(1 + OFFICIAL_TEMPLATE.mountTargetIds.length + Object.keys(OFFICIAL_TEMPLATE.accessPoints).length);
+    expect({ deleted }).toEqual({ deleted: [] });
+    for (const address of adopted) expect({ address, refused: refusal.includes(`Resource ${address} has lifecycle.prevent_destroy set`) }).toEqual({ address, refused: true });
   });
 });

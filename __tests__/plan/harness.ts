@@ -13,13 +13,18 @@
  *
  * Providers come from the user's Terraform or a mirror (terraform-cli.ts).
  * Nothing reaches AWS: credentials are dummies and `-refresh=false` keeps
- * Terraform from reading real resources.
+ * Terraform from reading real resources. Stacks with generated secrets open
+ * ephemeral `aws_secretsmanager_random_password` resources in every plan;
+ * for those the harness runs a loopback Secrets Manager stand-in and points
+ * the provider's `secretsmanager` endpoint at it, and the result lists every
+ * value it handed out (so a test can search the plan for them).
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { startSecretsManagerStandIn } from "../support/secrets-manager-stand-in";
 import { TerraformSetup, terraformSetup, workRoot } from "./terraform-cli";
 
 const run = promisify(execFile);
@@ -74,6 +79,10 @@ export interface PlanResult {
   readonly seconds: { readonly init: number; readonly validate: number; readonly plan: number; readonly show: number };
   /** Number of stacks planned in the same Terraform run. */
   readonly batch: number;
+  /** Every value the Secrets Manager stand-in generated for the run's ephemeral passwords (none without them). */
+  readonly generatedSecrets: readonly string[];
+  /** The saved plan file (`tfplan`, a zip) of the run, base64: what a pipeline would keep. */
+  readonly savedPlan: string;
 }
 
 /** A synthesized stack to plan. */
@@ -84,8 +93,8 @@ export interface StackToPlan {
   readonly content: string;
 }
 
-/** Provider override: dummy credentials and skip flags for every AWS provider block of a stack. */
-export function providerOverride(stackJson: { provider?: Record<string, unknown[]> }): object {
+/** Provider override: dummy credentials, skip flags and any endpoint overrides for every AWS provider block of a stack. */
+export function providerOverride(stackJson: { provider?: Record<string, unknown[]> }, endpoints: Readonly<Record<string, string>> = {}): object {
   const blocks = (stackJson.provider?.aws ?? []) as Array<{ alias?: string; region?: string }>;
   return {
     provider: {
@@ -99,9 +108,30 @@ export function providerOverride(stackJson: { provider?: Record<string, unknown[
         skip_metadata_api_check: true,
         skip_region_validation: true,
         allowed_account_ids: null,
+        ...(Object.keys(endpoints).length > 0 ? { endpoints: [endpoints] } : {}),
       })),
     },
   };
+}
+
+/** Whether a stack opens ephemeral resources (and so needs their API during a plan). */
+function opensEphemeralResources(content: string): boolean {
+  return "ephemeral" in (JSON.parse(content) as Record<string, unknown>);
+}
+
+/**
+ * Runs `work` with the endpoint overrides the stacks need: a loopback Secrets
+ * Manager stand-in while any of them opens an ephemeral password; reports the
+ * values it generated.
+ */
+async function withStandIns<T>(stacks: readonly StackToPlan[], work: (endpoints: Record<string, string>) => Promise<T>): Promise<[T, string[]]> {
+  if (!stacks.some((s) => opensEphemeralResources(s.content))) return [await work({}), []];
+  const standIn = await startSecretsManagerStandIn();
+  try {
+    return [await work({ secretsmanager: standIn.url }), [...standIn.generated]];
+  } finally {
+    await standIn.close();
+  }
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
@@ -154,14 +184,19 @@ export async function cachedOnce<T>(key: string, compute: () => Promise<T>): Pro
  * Init, then validate and plan side by side (both only read the
  * configuration; the plan takes no lock), then show, in a prepared directory.
  */
-async function initValidatePlanShow(setup: TerraformSetup, dir: string, what: string) {
+async function initValidatePlanShow(setup: TerraformSetup, dir: string, what: string, destroy = false) {
   const [, init] = await timed(() => terraform(setup, dir, what, ["init", "-input=false", "-no-color"]));
   const [[validateOut, validate], [, plan]] = await Promise.all([
     timed(() => terraform(setup, dir, what, ["validate", "-json", "-no-color"])),
-    timed(() => terraform(setup, dir, what, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=tfplan"])),
+    timed(() => terraform(setup, dir, what, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", ...(destroy ? ["-destroy"] : []), "-out=tfplan"])),
   ]);
   const [showOut, show] = await timed(() => terraform(setup, dir, what, ["show", "-json", "tfplan"]));
-  return { validation: JSON.parse(validateOut) as Validation, plan: JSON.parse(showOut) as Record<string, any>, seconds: { init, validate, plan, show } };
+  return {
+    validation: JSON.parse(validateOut) as Validation,
+    plan: JSON.parse(showOut) as Record<string, any>,
+    seconds: { init, validate, plan, show },
+    savedPlan: readFileSync(join(dir, "tfplan")).toString("base64"),
+  };
 }
 
 /** Removes `module.<name>.` from the front of an address. */
@@ -192,17 +227,19 @@ export function planStacks(stacks: readonly StackToPlan[], setup: TerraformSetup
 async function planStacksUncached(stacks: readonly StackToPlan[], setup: TerraformSetup): Promise<Record<string, PlanResult>> {
   const dir = mkdtempSync(join(workRoot(), "batch-"));
   try {
-    const modules: Record<string, { source: string }> = {};
-    for (const stack of stacks) {
-      const json = JSON.parse(stack.content);
-      if (json.terraform) delete json.terraform.backend;
-      mkdirSync(join(dir, stack.name));
-      writeFileSync(join(dir, stack.name, "cdk.tf.json"), JSON.stringify(json));
-      writeFileSync(join(dir, stack.name, "provider_override.tf.json"), JSON.stringify(providerOverride(json)));
-      modules[stack.name] = { source: `./${stack.name}` };
-    }
-    writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ module: modules }));
-    const { validation, plan, seconds } = await initValidatePlanShow(setup, dir, `${stacks.length} stacks`);
+    const [{ validation, plan, seconds, savedPlan }, generatedSecrets] = await withStandIns(stacks, (endpoints) => {
+      const modules: Record<string, { source: string }> = {};
+      for (const stack of stacks) {
+        const json = JSON.parse(stack.content);
+        if (json.terraform) delete json.terraform.backend;
+        mkdirSync(join(dir, stack.name));
+        writeFileSync(join(dir, stack.name, "cdk.tf.json"), JSON.stringify(json));
+        writeFileSync(join(dir, stack.name, "provider_override.tf.json"), JSON.stringify(providerOverride(json, endpoints)));
+        modules[stack.name] = { source: `./${stack.name}` };
+      }
+      writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ module: modules }));
+      return initValidatePlanShow(setup, dir, `${stacks.length} stacks`);
+    });
     const results: Record<string, PlanResult> = {};
     for (const stack of stacks) {
       const own = validation.diagnostics.filter((d) => !d.range?.filename || d.range.filename.startsWith(`${stack.name}/`));
@@ -213,6 +250,8 @@ async function planStacksUncached(stacks: readonly StackToPlan[], setup: Terrafo
         plan: splitPlan(plan, stack.name),
         seconds,
         batch: stacks.length,
+        generatedSecrets,
+        savedPlan,
       };
     }
     return results;
@@ -227,6 +266,8 @@ export interface PlanStackOptions {
   readonly state?: object;
   /** How Terraform runs. Default: from the environment ({@link terraformSetup}). */
   readonly setup?: TerraformSetup;
+  /** Plan the destruction of everything in the state (`plan -destroy`). Default false. */
+  readonly destroy?: boolean;
 }
 
 /**
@@ -235,19 +276,21 @@ export interface PlanStackOptions {
  */
 export function planStack(stack: StackToPlan, options: PlanStackOptions = {}): Promise<PlanResult> {
   const setup = options.setup ?? terraformSetup();
-  const key = JSON.stringify(["stack", setup.binary, setup.mode, stack.name, stack.content, options.state ?? null]);
-  return cachedOnce(key, () => planStackUncached(stack, options.state, setup));
+  const key = JSON.stringify(["stack", setup.binary, setup.mode, stack.name, stack.content, options.state ?? null, options.destroy ?? false]);
+  return cachedOnce(key, () => planStackUncached(stack, options.state, setup, options.destroy ?? false));
 }
 
-async function planStackUncached(stack: StackToPlan, state: object | undefined, setup: TerraformSetup): Promise<PlanResult> {
+async function planStackUncached(stack: StackToPlan, state: object | undefined, setup: TerraformSetup, destroy: boolean): Promise<PlanResult> {
   const dir = mkdtempSync(join(workRoot(), `${stack.name}-`));
   try {
-    writeFileSync(join(dir, "cdk.tf.json"), stack.content);
-    writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "terraform.tfstate" } } } }));
-    writeFileSync(join(dir, "provider_override.tf.json"), JSON.stringify(providerOverride(JSON.parse(stack.content))));
-    if (state) writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(state));
-    const { validation, plan, seconds } = await initValidatePlanShow(setup, dir, stack.name);
-    return { stack: stack.name, validation, plan: plan as PlanJson, seconds, batch: 1 };
+    const [{ validation, plan, seconds, savedPlan }, generatedSecrets] = await withStandIns([stack], (endpoints) => {
+      writeFileSync(join(dir, "cdk.tf.json"), stack.content);
+      writeFileSync(join(dir, "backend_override.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "terraform.tfstate" } } } }));
+      writeFileSync(join(dir, "provider_override.tf.json"), JSON.stringify(providerOverride(JSON.parse(stack.content), endpoints)));
+      if (state) writeFileSync(join(dir, "terraform.tfstate"), JSON.stringify(state));
+      return initValidatePlanShow(setup, dir, stack.name, destroy);
+    });
+    return { stack: stack.name, validation, plan: plan as PlanJson, seconds, batch: 1, generatedSecrets, savedPlan };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,19 +12,12 @@ export interface PlanAvailability {
   readonly check: ProviderCheck;
   /** Why no plan can run (one line), or undefined when the AWS provider installs. */
   readonly blocked?: string;
-  /** Why generated-secret plans are skipped (one line), or undefined when the random provider installs. */
-  readonly generatedSecretsSkipped?: string;
 }
 
 /** Reads the provider check of this run (made once by the Jest global setup). */
 export function planAvailability(): PlanAvailability {
   const check = providerCheckOfRun();
-  const randomReason = check.unavailable.random;
-  return {
-    check,
-    blocked: unavailableLine(check),
-    generatedSecretsSkipped: randomReason ? `skipped: ${randomReason}` : undefined,
-  };
+  return { check, blocked: unavailableLine(check) };
 }
 
 /**

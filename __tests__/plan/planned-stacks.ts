@@ -1,11 +1,9 @@
 /**
- * The stacks every plan-reading suite shares: the environment files and the
- * fixture variations in existing-secret mode, the bootstrap and member-role
- * stacks, planned in one Terraform run (planStacks). Plans are kept by
- * stack content ({@link planStacksByContent}): a stack planned once in a
+ * The stacks every plan-reading suite shares: the environment files as
+ * written (generated secrets), the planned fixtures in existing-secret mode,
+ * the bootstrap and member-role stacks, planned in one Terraform run. Plans
+ * are kept by stack content (plan-results.ts): a stack planned once in a
  * test run is not planned again, whichever suite or batch asks for it.
- * Where the random provider can be installed, the environment files are also
- * planned as written, with generated secrets.
  *
  * The environment files are whatever exists (yours, in a fork); fixed
  * expectations are only ever about the fixtures.
@@ -50,9 +48,9 @@ export function plannedFixtures(): PlannedEnvironment[] {
   ];
 }
 
-/** The environments planned: the environment files and the planned fixtures, all with existing secrets. */
+/** The environments planned: the environment files as written, and the planned fixtures with existing secrets. */
 export function plannedEnvironments(): PlannedEnvironment[] {
-  return [...shippedEnvironments(), ...plannedFixtures()].map((s) => ({ ...s, input: withExistingSecrets(s.input) }));
+  return [...shippedEnvironments(), ...plannedFixtures().map((s) => ({ ...s, input: withExistingSecrets(s.input) }))];
 }
 
 /**

@@ -43,12 +43,10 @@ export interface RequiredProvider {
 
 /**
  * The providers the stacks require: AWS 5.100.0 (from @cdktf/provider-aws
- * 20.1.0) and random 3.7.2 (from @cdktf/provider-random 12.0.1, generated
- * secrets only). A test checks these against the synthesized stacks.
+ * 20.1.0), the only one. A test checks this against the synthesized stacks.
  */
 export const REQUIRED_PROVIDERS = {
   aws: { source: "hashicorp/aws", version: "5.100.0" },
-  random: { source: "hashicorp/random", version: "3.7.2" },
 } as const satisfies Record<string, RequiredProvider>;
 
 /** How Terraform is run and where its providers come from. */
@@ -145,8 +143,8 @@ export function terraformSetup(env: NodeJS.ProcessEnv = process.env): TerraformS
     extra.TF_PLUGIN_CACHE_DIR = cache;
     extra.TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE = "true";
   }
-  const where = configured ? `the provider installation of your CLI config ${configFile}` : `the public registry (no CLI config at ${configFile})`;
-  return { binary, mode: "user", source: `${binary}'s own provider installation: ${where}`, env: { ...base, ...extra } };
+  const where = configured ? `your CLI config ${configFile}` : `the public registry (no CLI config at ${configFile})`;
+  return { binary, mode: "user", source: where, env: { ...base, ...extra } };
 }
 
 /** Result of {@link checkProviders}. */
@@ -155,31 +153,31 @@ export interface ProviderCheck {
   readonly source: string;
   /** The binary and its version, e.g. `terraform 1.11.4`. */
   readonly binary: string;
-  /** One line per unavailable provider (by name); absent when it installs. */
+  /** One short reason per unavailable provider (by name); absent when it installs. */
   readonly unavailable: Partial<Record<keyof typeof REQUIRED_PROVIDERS, string>>;
+  /** Where Terraform's whole output of a failed install was written. */
+  readonly detailsFile?: string;
 }
 
-/** Terraform's first error, as one line: its summary and detail paragraph. */
+/** Terraform's first error, as one short phrase: its summary. */
 function firstError(output: string): string {
   const lines = output.split("\n").map((l) => l.replace(/^[│╷╵]/, "").trim());
-  const start = lines.findIndex((l) => l.startsWith("Error:"));
-  if (start < 0) return lines.find(Boolean) ?? "no output";
-  const summary = lines[start];
-  const rest = lines.slice(start + 1);
-  const detailStart = rest.findIndex(Boolean);
-  const detail: string[] = [];
-  for (const line of detailStart < 0 ? [] : rest.slice(detailStart)) {
-    if (!line) break;
-    detail.push(line);
-  }
-  const text = [summary, detail.join(" ")].filter(Boolean).join(": ").replace(/\s+/g, " ");
-  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+  const summary = (lines.find((l) => l.startsWith("Error:")) ?? lines.find(Boolean) ?? "no output").replace(/^Error:\s*/, "");
+  return summary.length > 100 ? `${summary.slice(0, 99)}…` : summary;
+}
+
+/** Where the full output of a failed provider install goes: the user's cache directory, outside the checkout and the temp folder. */
+export function providerCheckLog(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = userCacheDir(env);
+  mkdirSync(dir, { recursive: true });
+  return join(dir, "provider-check.log");
 }
 
 /**
  * Installs each required provider once in a scratch directory (which also
  * fills the plugin cache the plans then reuse) and reports, per provider,
- * why it cannot be installed.
+ * why it cannot be installed; Terraform's whole output goes to
+ * {@link providerCheckLog}.
  */
 export async function checkProviders(setup: TerraformSetup = terraformSetup()): Promise<ProviderCheck> {
   let version: string;
@@ -190,9 +188,10 @@ export async function checkProviders(setup: TerraformSetup = terraformSetup()): 
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? `${setup.binary} is not on PATH` : `${setup.binary} version failed`;
     const line = `${reason} (install Terraform >= 1.10 or OpenTofu >= 1.10, or name the binary with ${BINARY_VARIABLE})`;
-    return { source: setup.source, binary: setup.binary, unavailable: { aws: line, random: line } };
+    return { source: setup.source, binary: setup.binary, unavailable: { aws: line } };
   }
   const unavailable: ProviderCheck["unavailable"] = {};
+  const details: string[] = [];
   for (const [name, provider] of Object.entries(REQUIRED_PROVIDERS) as [keyof typeof REQUIRED_PROVIDERS, RequiredProvider][]) {
     const dir = mkdtempSync(join(workRoot(), `providers-${name}-`));
     try {
@@ -200,26 +199,36 @@ export async function checkProviders(setup: TerraformSetup = terraformSetup()): 
       await run(setup.binary, ["init", "-input=false", "-no-color", "-backend=false"], { cwd: dir, env: setup.env });
     } catch (error) {
       const e = error as { stderr?: string; stdout?: string; message: string };
-      unavailable[name] = `${provider.source} ${provider.version} cannot be installed from ${setup.source}: ${firstError(e.stderr || e.stdout || e.message)}`;
+      const output = e.stderr || e.stdout || e.message;
+      unavailable[name] = `${provider.source} ${provider.version} not installable from ${setup.source} (${firstError(output)})`;
+      details.push(`${setup.binary} init for ${provider.source} ${provider.version} from ${setup.source}:\n${output}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  return { source: setup.source, binary: version, unavailable };
+  if (details.length === 0) return { source: setup.source, binary: version, unavailable };
+  const detailsFile = providerCheckLog(setup.env);
+  writeFileSync(detailsFile, `${details.join("\n\n")}\n`);
+  return { source: setup.source, binary: version, unavailable, detailsFile };
 }
 
 /**
  * The one line the plan suites fail with when the AWS provider cannot be
- * installed: what was tried, and the two ways to fix it.
+ * installed: what is missing, where it looked, the two ways to fix it, and
+ * where Terraform's whole output is.
  */
 export function unavailableLine(check: ProviderCheck): string | undefined {
   const reason = check.unavailable.aws;
   if (!reason) return undefined;
   return (
-    `Offline plans need ${REQUIRED_PROVIDERS.aws.source} ${REQUIRED_PROVIDERS.aws.version}: ${reason}. ` +
-    `Fix: give this machine network access to registry.terraform.io (or a mirror in your Terraform CLI config), ` +
-    `or set ${MIRROR_VARIABLE}=<directory holding registry.terraform.io/hashicorp/aws>.`
+    `offline plans: ${reason}. Fix: network access to registry.terraform.io or a mirror in your CLI config, ` +
+    `or ${MIRROR_VARIABLE}=<directory holding registry.terraform.io/hashicorp/aws>.${check.detailsFile ? ` Details: ${check.detailsFile}` : ""}`
   );
+}
+
+/** The line the Jest global setup prints before the first test: what the plan suites will use, or why they cannot run. */
+export function providerCheckLine(check: ProviderCheck): string {
+  return unavailableLine(check) ?? `offline plans: ${REQUIRED_PROVIDERS.aws.source} ${REQUIRED_PROVIDERS.aws.version} from ${check.source} (${check.binary})`;
 }
 
 /** The provider check the Jest global setup made, read back in a worker. */

@@ -36,11 +36,9 @@ describe("nothing lost", () => {
       "aws_secretsmanager_secret.secrets_cluster",
       "aws_secretsmanager_secret.secrets_jwt-secret",
       "aws_secretsmanager_secret.secrets_maintenance",
-      "random_password.secrets_jwt-secret-value",
-      "random_password.secrets_maintenance-password-value",
-      "random_password.secrets_mongo-replica-key-value",
-      "random_password.secrets_mongo-root-password-value",
-      "random_password.secrets_rabbitmq-cookie-value",
+      "aws_secretsmanager_secret_version.secrets_cluster-version",
+      "aws_secretsmanager_secret_version.secrets_jwt-secret-version",
+      "aws_secretsmanager_secret_version.secrets_maintenance-version",
     ]);
     expect(inventory["ce-state-bootstrap"].filter((a) => a.startsWith("aws_s3_bucket.") || a.startsWith("aws_kms_key."))).toHaveLength(6);
   });
@@ -51,7 +49,7 @@ describe("nothing lost", () => {
   ])("drops every protection only when the environment allows destroying it (%s)", (_variant, input) => {
     const open = synthEnvironment(input);
     for (const type of Object.keys(STATEFUL)) {
-      for (const [address, config] of each(open, type)) expect({ address, lifecycle: config.lifecycle }).toEqual({ address, lifecycle: undefined });
+      for (const [address, config] of each(open, type)) expect({ address, preventDestroy: config.lifecycle?.prevent_destroy }).toEqual({ address, preventDestroy: undefined });
     }
     for (const [, lb] of each(open, "aws_lb")) expect(lb.enable_deletion_protection).toBe(false);
     for (const [, bucket] of each(open, "aws_s3_bucket")) expect(bucket.force_destroy).toBe(true);

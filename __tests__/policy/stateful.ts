@@ -1,7 +1,7 @@
 /**
  * Which resource types hold state that must never be lost, what protects
- * each, and which of their arguments force a replacement (from the AWS and
- * random provider schemas: changing them destroys and recreates the resource).
+ * each, and which of their arguments force a replacement (from the AWS
+ * provider schema: changing them destroys and recreates the resource).
  */
 
 /** Protection a stateful resource must carry, as a check on its config. */
@@ -32,10 +32,11 @@ export const STATEFUL: Readonly<Record<string, StatefulType>> = {
     protected: (c) => preventDestroy(c) && Number(c.recovery_window_in_days) >= 7,
     forceNew: ["name", "name_prefix"],
   },
-  random_password: {
-    protection: "prevent_destroy (a new maintenance password would lock CE out of its databases)",
-    protected: preventDestroy,
-    forceNew: ["length", "special", "upper", "lower", "numeric", "min_special", "min_upper", "min_lower", "min_numeric", "override_special", "keepers"],
+  aws_secretsmanager_secret_version: {
+    protection: "prevent_destroy and its value left alone once written (a new maintenance password would lock CE out of its databases)",
+    protected: (c) =>
+      preventDestroy(c) && ["secret_string", "secret_string_wo_version"].every((a) => (c.lifecycle?.ignore_changes ?? []).includes(a)),
+    forceNew: ["secret_id", "secret_binary", "secret_string", "secret_string_wo_version"],
   },
   aws_kms_key: {
     protection: "prevent_destroy, deletion window of at least 7 days",
@@ -83,7 +84,6 @@ export const STATELESS = new Set([
   "aws_s3_bucket_server_side_encryption_configuration",
   "aws_s3_bucket_versioning",
   "aws_scheduler_schedule",
-  "aws_secretsmanager_secret_version",
   "aws_security_group",
   "aws_service_discovery_private_dns_namespace",
   "aws_service_discovery_service",

@@ -59,18 +59,27 @@ describe("release records", () => {
     expect(releaseOf("6.0").rabbitmq.config(3072)).toContain("listeners.tcp = none");
   });
 
-  it("carry CE's inter-node TLS options for the Erlang distribution (6.x)", () => {
+  it("run the Erlang distribution over TLS with both sides verified against the internal CA (6.x; CE itself verifies neither side)", () => {
     expect(releaseOf("6.1").rabbitmq.interNodeTls).toBe(INTER_NODE_TLS);
-    expect(INTER_NODE_TLS).toMatch(/\{server, \[[\s\S]*\{client, \[/);
-    expect(INTER_NODE_TLS.match(/\{verify, verify_none\}/g)).toHaveLength(2);
-    expect(INTER_NODE_TLS).toContain("{versions, ['tlsv1.2', 'tlsv1.3']}");
-    expect(INTER_NODE_TLS).toContain('{certfile, "/etc/rabbitmq/conf.d/rabbitmq_cert.crt"}');
+    const [server, client] = [/\{server, \[([\s\S]*?)\n  \]\}/, /\{client, \[([\s\S]*?)\n  \]\}/].map((re) => re.exec(INTER_NODE_TLS)![1]);
+    for (const side of [server, client]) {
+      expect(side).toContain("{verify, verify_peer}");
+      expect(side).toContain('{cacertfile, "/etc/rabbitmq/conf.d/rabbitmq_cert_ca.crt"}');
+      expect(side).toContain('{certfile, "/etc/rabbitmq/conf.d/rabbitmq_cert.crt"}');
+      expect(side).toContain("{versions, ['tlsv1.2', 'tlsv1.3']}");
+    }
+    expect(server).toContain("{fail_if_no_peer_cert, true}");
+    expect(INTER_NODE_TLS).not.toContain("verify_none");
     expect(releaseOf("5.0").rabbitmq.interNodeTls).toBeUndefined();
   });
 
-  it("add CE's HA flags to mongod, with TLS host names relaxed in 6.x", () => {
-    expect(releaseOf("6.1").mongodb.haFlags("mongo_replica_set", "/k")).toEqual(["--bind_ip_all", "--replSet", "mongo_replica_set", "--keyFile", "/k", "--tlsAllowInvalidHostnames"]);
+  it("add CE's HA flags to mongod, and require TLS from every client of an HA member (6.x)", () => {
+    expect(releaseOf("6.1").mongodb.haFlags("mongo_replica_set", "/k")).toEqual(["--bind_ip_all", "--replSet", "mongo_replica_set", "--keyFile", "/k"]);
+    expect(releaseOf("6.1").mongodb.serverFlags(true).slice(0, 2)).toEqual(["--tlsMode", "requireTLS"]);
+    expect(releaseOf("6.1").mongodb.serverFlags(false).slice(0, 2)).toEqual(["--tlsMode", "preferTLS"]);
+    expect(releaseOf("6.0").mongodb.serverFlags(true).slice(0, 2)).toEqual(["--tlsMode", "requireTLS"]);
     expect(releaseOf("5.0").mongodb.haFlags("mongo_replica_set", "/k")).toEqual(["--bind_ip_all", "--replSet", "mongo_replica_set", "--keyFile", "/k"]);
+    expect(releaseOf("5.0").mongodb.serverFlags(true)).toEqual([]);
   });
 
   it("set only core variables the schema keeps operators from setting themselves", () => {

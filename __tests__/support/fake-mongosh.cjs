@@ -7,7 +7,7 @@
  * build machine; this keeps the scripts' own decision logic under test.
  *
  * State: { users: { root: "<password>" }, setName?: string, primary?: boolean,
- *         fcv?: "5.0" | "6.0" | ..., failSetFcv?: true, failSetFcvTo?: "7.0" }
+ *         fcv?: "4.4" | "5.0" | "6.0" | ..., failSetFcv?: true, failSetFcvTo?: "7.0" }
  * Every invocation appends its arguments to FAKE_MONGOSH_LOG (passwords are
  * never on the command line, which the tests check). With FAKE_MONGOD_UP set,
  * the server answers only while that file exists (a stand-in mongod keeps it).
@@ -68,7 +68,7 @@ const db = {
     if (command.setFeatureCompatibilityVersion) {
       const target = command.setFeatureCompatibilityVersion;
       if (Number(target) >= 7 && command.confirm !== true) throw new ServerError("setFeatureCompatibilityVersion needs confirm: true", 7369200);
-      const steps = { "5.0": "6.0", "6.0": "7.0", "7.0": "8.0" };
+      const steps = { "4.4": "5.0", "5.0": "6.0", "6.0": "7.0", "7.0": "8.0" };
       if (state.fcv !== target && steps[state.fcv] !== target) throw new ServerError(`cannot go from ${state.fcv} to ${target}`, 62);
       if (state.failSetFcv || state.failSetFcvTo === target) throw new ServerError("simulated failure while setting the feature compatibility version", 1);
       state.fcv = target;

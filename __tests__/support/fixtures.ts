@@ -126,6 +126,7 @@ export const OFFICIAL_TEMPLATE = {
   fileSystemId: "fs-0a1b2c3d4e5f60789",
   awsManagedEfsKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/7f3e2d1c-0b9a-4876-9543-210fedcba987`,
   creationToken: "netsk-Netsk-1A2B3C4D5E6F7",
+  /** The template's mount targets, one in each of EXISTING_NETWORK's private subnets, in their order. */
   mountTargetIds: ["fsmt-0a1b2c3d4e5f60701", "fsmt-0a1b2c3d4e5f60702"],
   mountTargetSecurityGroupId: "sg-0a1b2c3d4e5f60799",
   accessPoints: {
@@ -152,7 +153,7 @@ export function adoptedEnvironment(release: "5.0" | "6.1" = "5.0"): EnvironmentI
         fileSystemId: OFFICIAL_TEMPLATE.fileSystemId,
         kmsKeyArn: OFFICIAL_TEMPLATE.awsManagedEfsKeyArn,
         creationToken: OFFICIAL_TEMPLATE.creationToken,
-        mountTargetIds: [...OFFICIAL_TEMPLATE.mountTargetIds],
+        mountTargetIds: Object.fromEntries(EXISTING_NETWORK.privateSubnetIds.map((subnet, i) => [subnet, OFFICIAL_TEMPLATE.mountTargetIds[i]])),
         accessPointIds: Object.fromEntries(kept.map(([key, ap]) => [key, ap.id])),
         officialStack: {
           name: OFFICIAL_TEMPLATE.stackName,

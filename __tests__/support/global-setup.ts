@@ -9,7 +9,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PLAN_CACHE_VARIABLE } from "../plan/harness";
-import { checkProviders, PROVIDERS_VARIABLE } from "../plan/terraform-cli";
+import { checkProviders, providerCheckLine, PROVIDERS_VARIABLE } from "../plan/terraform-cli";
 import { enterRunDirectory } from "./run-directory";
 
 export default async function globalSetup(): Promise<void> {
@@ -17,5 +17,7 @@ export default async function globalSetup(): Promise<void> {
   const run = enterRunDirectory();
   process.env[PLAN_CACHE_VARIABLE] = join(run, "plan-cache");
   mkdirSync(process.env[PLAN_CACHE_VARIABLE]);
-  process.env[PROVIDERS_VARIABLE] = JSON.stringify(await checkProviders());
+  const check = await checkProviders();
+  process.env[PROVIDERS_VARIABLE] = JSON.stringify(check);
+  process.stderr.write(`\n${providerCheckLine(check)}\n`);
 }

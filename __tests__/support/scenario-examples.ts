@@ -1,10 +1,10 @@
 /**
  * The scenario examples (examples/<scenario>/environment.ts): found by
- * folder, loaded, and planned offline together in one Terraform run. The
- * offline plan uses existing secrets where an example generates them (the
- * environment files' plans do the same) and leaves out the adopt example's
- * import blocks, which only a root module may hold; the adopt plan from the
- * official template's state is __tests__/plan/adopt-plan.test.ts's.
+ * folder, loaded, and planned offline together in one Terraform run, as
+ * written (as the environment files are planned). The plan leaves out the
+ * adopt example's import blocks, which only a root module may hold; the
+ * adopt plan from the official template's state is
+ * __tests__/plan/adopt-plan.test.ts's.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +13,6 @@ import { buildApp } from "../../modules/app";
 import { EnvironmentInput, parseEnvironments } from "../../modules/config";
 import { PlanResult, stackFromDirectory, StackToPlan } from "../plan/harness";
 import { planStacksByContent } from "../plan/plan-results";
-import { withExistingSecrets } from "./fixtures";
 
 /** The examples folder. */
 export const EXAMPLES = join(__dirname, "..", "..", "examples");
@@ -41,16 +40,11 @@ export function scenarioExamples(): ScenarioExample[] {
     });
 }
 
-/** An example as the offline plans take it: existing secrets where it generates them. */
-export function plannable(input: EnvironmentInput): EnvironmentInput {
-  return input.secrets?.mode === "existing" ? input : withExistingSecrets(input);
-}
-
 /** Synthesizes every scenario example and plans them in one Terraform run; results by stack name. */
 export async function planScenarioExamples(): Promise<Map<string, PlanResult>> {
   const outdir = mkdtempSync(join(tmpdir(), "ce-examples-"));
   try {
-    const environments = parseEnvironments(scenarioExamples().map((e) => ({ source: e.file, input: plannable(e.input) })));
+    const environments = parseEnvironments(scenarioExamples().map((e) => ({ source: e.file, input: e.input })));
     const app = buildApp(environments, { outdir, includeBootstrap: false });
     app.synth();
     const stacks: StackToPlan[] = app.node.children.map((c) => {

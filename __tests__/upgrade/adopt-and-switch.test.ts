@@ -7,11 +7,11 @@
  * nothing stateful and runs the data upgrade before CE's mongod.
  */
 import fc from "fast-check";
-import { EnvironmentInput, problemsOf } from "../../modules/config";
+import { EnvironmentInput, environmentWarnings, parseEnvironment, problemsOf } from "../../modules/config";
 import { FCV_WALK_IMAGES } from "../../modules/upgrade/data-upgrade";
 import { FCV_MARKER } from "../../modules/workload/container-definitions";
 import { IDENTITY, STATEFUL } from "../policy/stateful";
-import { adoptedEnvironment, haEnvironment, OFFICIAL_TEMPLATE } from "../support/fixtures";
+import { adoptedEnvironment, EXISTING_NETWORK, haEnvironment, OFFICIAL_TEMPLATE } from "../support/fixtures";
 import { containerNamed, containersOf, onlyResource, resourceMap, resourceNamed, StackJson, synthEnvironment } from "../support/synth";
 
 const importsOf = (stack: StackJson) => (stack.import as { id: string; to: string }[] | undefined) ?? [];
@@ -29,6 +29,41 @@ describe("adopt mode", () => {
         to: `aws_efs_access_point.storage_access-point_${key}`,
       })),
     ]);
+  });
+
+  it("imports each mount target in the subnet it is in, whatever order the adopt settings list them in", () => {
+    const input = adoptedEnvironment("5.0");
+    const reversed = Object.fromEntries(Object.entries(input.adopt!.mountTargetIds).reverse());
+    const synthesized = synthEnvironment({ ...input, adopt: { ...input.adopt!, mountTargetIds: reversed } } as EnvironmentInput);
+    const resources = resourceMap(synthesized);
+    const targets = importsOf(synthesized).filter((i) => i.to.startsWith("aws_efs_mount_target."));
+    // The template's mount targets, by the subnet each is in (OFFICIAL_TEMPLATE lists them in subnet order).
+    const subnetOf = Object.fromEntries(OFFICIAL_TEMPLATE.mountTargetIds.map((id, i) => [id, EXISTING_NETWORK.privateSubnetIds[i]]));
+    expect(targets.map((t) => ({ id: t.id, subnet: resources.get(t.to)!.subnet_id }))).toEqual(OFFICIAL_TEMPLATE.mountTargetIds.map((id) => ({ id, subnet: subnetOf[id] })));
+  });
+
+  it("warns when adopting changes the file system's throughput mode or removes its lifecycle policies, naming the field", () => {
+    const warningsOf = (input: EnvironmentInput) => environmentWarnings([parseEnvironment(input)], ["t"], "2026-01-01").filter((w) => w.path !== "release").map((w) => `${w.path}: ${w.message}`);
+    const input = adoptedEnvironment("5.0");
+    expect(warningsOf(input)).toEqual([
+      "storage.throughputMode: is elastic: the first deploy changes the adopted file system's throughput mode from bursting (adopt.throughputMode) to elastic in place, which bills reads and writes by the gigabyte; set storage.throughputMode to \"bursting\" to keep it",
+    ]);
+    expect(warningsOf({ ...input, storage: { throughputMode: "bursting" } })).toEqual([]);
+    expect(warningsOf({ ...input, storage: { throughputMode: "bursting" }, adopt: { ...input.adopt!, lifecyclePolicies: [{ TransitionToIA: "AFTER_30_DAYS" }, { TransitionToPrimaryStorageClass: "AFTER_1_ACCESS" }] } })).toEqual([
+      expect.stringMatching(/^adopt\.lifecyclePolicies: lists TransitionToIA AFTER_30_DAYS, TransitionToPrimaryStorageClass AFTER_1_ACCESS: the stack manages the file system without lifecycle policies, so the first deploy removes them/),
+    ]);
+  });
+
+  it.each(["5.0", "6.1"] as const)("protects everything it imports from any destroy, with protection.allowDestroy too (release %s)", (release) => {
+    const allowing = synthEnvironment({ ...adoptedEnvironment(release), protection: { allowDestroy: true } } as EnvironmentInput);
+    const imported = importsOf(allowing).map((i) => i.to);
+    expect(imported.length).toBeGreaterThan(3);
+    const resources = resourceMap(allowing);
+    for (const address of imported) expect({ address, lifecycle: resources.get(address)!.lifecycle }).toEqual({ address, lifecycle: { prevent_destroy: true } });
+    // The access points the environment created itself (6.x's new directories) still follow protection.allowDestroy.
+    const created = [...resources.keys()].filter((a) => a.startsWith("aws_efs_access_point.") && !imported.includes(a));
+    expect(created.length).toBe(release === "5.0" ? 0 : 5);
+    for (const address of created) expect({ address, lifecycle: resources.get(address)!.lifecycle }).toEqual({ address, lifecycle: undefined });
   });
 
   it("takes every replacement-forcing setting of the file system and the kept access points from the adopt settings, for any values", () => {
@@ -73,7 +108,10 @@ describe("adopt mode", () => {
     ["generated secrets", (e) => ({ ...e, secrets: { mode: "generate" } }), "secrets.mode", /must be "existing" with adopt: the data's users have the official stack's maintenance password/],
     ["6.1 without the upgrade", (e) => ({ ...e, release: "6.1", size: { preset: "medium" }, adopt: { ...e.adopt!, accessPointIds: {} } }), "upgrade", /is required with adopt on release 6.1: the official template's data is CE 5.0's/],
     ["a kept access point 6.x does not use", (e) => ({ ...e, release: "6.1", size: { preset: "medium" }, upgrade: { fromRelease: "5.0" } }), 'adopt.accessPointIds["rabbitmq-data"]', /is not an access point of release 6.1's data layout/],
-    ["one mount target for two subnets", (e) => ({ ...e, adopt: { ...e.adopt!, mountTargetIds: ["fsmt-0a1b2c3d4e5f60701"] } }), "adopt.mountTargetIds", /must list 2 mount targets, one per private subnet/],
+    ["mount targets as a list (its order cannot say which subnet each is in)", (e) => ({ ...e, adopt: { ...e.adopt!, mountTargetIds: [...OFFICIAL_TEMPLATE.mountTargetIds] as never } }), "adopt.mountTargetIds", /must map each private subnet ID to the mount target in it/],
+    ["a private subnet without its mount target", (e) => ({ ...e, adopt: { ...e.adopt!, mountTargetIds: { [EXISTING_NETWORK.privateSubnetIds[0]]: OFFICIAL_TEMPLATE.mountTargetIds[0] } } }), "adopt.mountTargetIds", /has no mount target for subnet-0a1b2c3d4e5f60722/],
+    ["a mount target in another subnet", (e) => ({ ...e, adopt: { ...e.adopt!, mountTargetIds: { ...e.adopt!.mountTargetIds, "subnet-0fffffffffffffff0": "fsmt-0a1b2c3d4e5f60709" } } }), 'adopt.mountTargetIds["subnet-0fffffffffffffff0"]', /is not one of network.privateSubnetIds/],
+    ["one mount target for two subnets", (e) => ({ ...e, adopt: { ...e.adopt!, mountTargetIds: Object.fromEntries(EXISTING_NETWORK.privateSubnetIds.map((s) => [s, OFFICIAL_TEMPLATE.mountTargetIds[0]])) } }), 'adopt.mountTargetIds["subnet-0a1b2c3d4e5f60722"]', /is fsmt-0a1b2c3d4e5f60701, already listed for subnet-0a1b2c3d4e5f60711/],
     ["a malformed file system ID", (e) => ({ ...e, adopt: { ...e.adopt!, fileSystemId: "fs-xyz" } }), "adopt.fileSystemId", /must be an EFS file system ID such as fs-0123456789abcdef0/],
   ])("refuses %s, naming the field", (_label, change, path, message) => {
     const problems = problemsOf({ source: "t", input: change(adoptedEnvironment("5.0")) }).problems;
@@ -107,18 +145,22 @@ describe("switching release 5.0 -> 6.1 with the data upgrade", () => {
     expect(b.has("aws_efs_access_point.storage_access-point_rabbitmq4-data")).toBe(true);
   });
 
-  it("runs the FCV walk after init and before CE's mongod: 6.0 with MongoDB 6.0, then 7.0 with MongoDB 7.0, each waiting for the previous one", () => {
+  it("runs the FCV walk after init and before CE's mongod: 5.0 with MongoDB 5.0, 6.0 with MongoDB 6.0, then 7.0 with MongoDB 7.0, each waiting for the previous one", () => {
+    const step5 = containerNamed(task, "mongodb-fcv-5-0");
     const step6 = containerNamed(task, "mongodb-fcv-6-0");
     const step7 = containerNamed(task, "mongodb-fcv-7-0");
-    expect(step6).toMatchObject({ image: `${FCV_WALK_IMAGES["6.0"].repository}:${FCV_WALK_IMAGES["6.0"].tag}`, user: "1001:1001", essential: false, dependsOn: [{ containerName: "init", condition: "SUCCESS" }] });
+    expect(step5).toMatchObject({ image: `${FCV_WALK_IMAGES["5.0"].repository}:${FCV_WALK_IMAGES["5.0"].tag}`, user: "1001:1001", essential: false, dependsOn: [{ containerName: "init", condition: "SUCCESS" }] });
+    expect(step6).toMatchObject({ image: `${FCV_WALK_IMAGES["6.0"].repository}:${FCV_WALK_IMAGES["6.0"].tag}`, user: "1001:1001", essential: false, dependsOn: [{ containerName: "mongodb-fcv-5-0", condition: "SUCCESS" }] });
     expect(step7).toMatchObject({ image: `${FCV_WALK_IMAGES["7.0"].repository}:${FCV_WALK_IMAGES["7.0"].tag}`, dependsOn: [{ containerName: "mongodb-fcv-6-0", condition: "SUCCESS" }] });
     expect(containerNamed(task, "mongodb").dependsOn).toContainEqual({ containerName: "mongodb-fcv-7-0", condition: "SUCCESS" });
-    for (const step of [step6, step7]) {
+    for (const step of [step5, step6, step7]) {
       expect(step.mountPoints).toEqual([{ sourceVolume: "mongo-data", containerPath: "/data/db", readOnly: false }]);
       expect(Object.fromEntries(step.environment.map((e: any) => [e.name, e.value]))).toMatchObject({ CE_UPGRADE_MARKER: FCV_MARKER });
       expect(step.secrets.map((s: any) => s.name)).toEqual(["MONGO_ROOT_PASSWORD", "CE_PREVIOUS_ROOT_PASSWORD"]);
+      // ECS gives the step the longest stop time Fargate allows, for its mongod's clean shutdown.
+      expect(step.stopTimeout).toBe(120);
     }
-    expect(containers.map((c) => c.name).indexOf("mongodb-fcv-6-0")).toBeLessThan(containers.map((c) => c.name).indexOf("mongodb"));
+    expect(containers.map((c) => c.name).indexOf("mongodb-fcv-5-0")).toBeLessThan(containers.map((c) => c.name).indexOf("mongodb"));
   });
 
   it("adds the optional FCV 8.0 step with CE's own MongoDB image when asked", () => {

@@ -36,13 +36,21 @@ describe("init.sh", () => {
       },
     });
 
-  it("writes the MongoDB user script, which reads the password from the environment only", () => {
+  it("writes the MongoDB user script, which passes a password with quotes, backslashes and newlines to the shell as data", () => {
     const result = run({});
     expect(result.status).toBe(0);
-    const script = readFileSync(join(dir, "initdb", "10-cloud-exchange-user.sh"), "utf8");
-    expect(script).toContain('pwd: "$MONGODB_PASSWORD"');
-    expect(script).toContain("role: \"dbOwner\", db: \"$MONGO_INITDB_DATABASE\"");
-    expect(statSync(join(dir, "initdb", "10-cloud-exchange-user.sh")).mode & 0o777).toBe(0o644);
+    const script = join(dir, "initdb", "10-cloud-exchange-user.sh");
+    expect(statSync(script).mode & 0o777).toBe(0o644);
+    // Sourced as the image's entrypoint does, with its shell in "${mongo[@]}" (here: one that records the JavaScript).
+    const password = 'p"w\\d\nx&y\u0027$(id)`id`';
+    const sourced = spawnSync("bash", ["-c", `mongo=(sh -c 'cat > "$0"' "${join(dir, "user.js")}"); source "${script}"`], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, MONGO_INITDB_DATABASE: "cte", MONGODB_USERNAME: "cteadmin", MONGODB_PASSWORD: password },
+    });
+    expect(sourced.status).toBe(0);
+    const created: unknown[] = [];
+    new Function("db", readFileSync(join(dir, "user.js"), "utf8"))({ createUser: (user: unknown) => created.push(user) });
+    expect(created).toEqual([{ user: "cteadmin", pwd: password, roles: [{ role: "dbOwner", db: "cte" }] }]);
     expect(readFileSync(join(dir, "rabbitmq", "20-cloud-exchange.conf"), "utf8")).toBe("log.console = true\nconsumer_timeout = 86400000\n");
   });
 
@@ -62,6 +70,13 @@ describe("init.sh", () => {
     expect(statSync(join(dir, "keyfile", "keyfile")).mode & 0o777).toBe(0o400);
     expect(`${result.stdout}${result.stderr}`).not.toContain("s3cretKeyfileValue");
     expect(`${result.stdout}${result.stderr}`).not.toContain("MIIB");
+  });
+
+  it("makes the mount points other containers need inside its read-only task-local volumes", () => {
+    const result = run({ CE_MOUNT_POINTS: `${join(dir, "ca", "mongodb_rabbitmq_certs")}:${join(dir, "initdb", "a", "b")}` });
+    expect(result.status).toBe(0);
+    expect(statSync(join(dir, "ca", "mongodb_rabbitmq_certs")).isDirectory()).toBe(true);
+    expect(statSync(join(dir, "initdb", "a", "b")).isDirectory()).toBe(true);
   });
 
   it("fails when its RabbitMQ settings are missing (set -u)", () => {
@@ -295,7 +310,7 @@ describe("mongodb-entrypoint.sh", () => {
     expect(existsSync(join(dir, "mongosh.args"))).toBe(false);
   });
 
-  describe("moving root off the maintenance password (its own secret since CE 6.x), run against a pretend mongod", () => {
+  describe("moving root back to the maintenance password (CE's invariant) from its former own password, run against a pretend mongod", () => {
     const FAKE = join(__dirname, "..", "support", "fake-mongosh.cjs");
     const start = (state: object, extra: Record<string, string> = {}) => {
       writeFileSync(join(dir, "bin", "mongosh"), `#!/bin/sh\nexec node "${FAKE}" "$@"\n`);
@@ -303,8 +318,8 @@ describe("mongodb-entrypoint.sh", () => {
       const result = run({
         FAKE_MONGOD_STATE: join(dir, "mongod.json"),
         FAKE_MONGOSH_LOG: join(dir, "mongosh.args"),
-        MONGO_INITDB_ROOT_PASSWORD: "new-root-pw",
-        CE_PREVIOUS_ROOT_PASSWORD: "maintenance-pw",
+        MONGO_INITDB_ROOT_PASSWORD: "maintenance-pw",
+        CE_PREVIOUS_ROOT_PASSWORD: "former-root-pw",
         CE_AUTOCOMPACT_POLL_SECONDS: "0",
         CE_AUTOCOMPACT_ATTEMPTS: "3",
         ...extra,
@@ -314,33 +329,40 @@ describe("mongodb-entrypoint.sh", () => {
       return { result, state: JSON.parse(readFileSync(join(dir, "mongod.json"), "utf8")), calls: readFileSync(join(dir, "mongosh.args"), "utf8") };
     };
 
-    it("changes root's password on a standalone mongod whose root still has the maintenance password", () => {
-      const { result, state, calls } = start({ users: { root: "maintenance-pw" } });
-      expect(state.users.root).toBe("new-root-pw");
-      expect(result.stdout).toContain("mongodb: root moved from the maintenance password to its own secret");
-      expect(calls).not.toMatch(/new-root-pw|maintenance-pw/);
-      expect(result.stdout + result.stderr).not.toMatch(/new-root-pw|maintenance-pw/);
+    it("moves root of a standalone mongod from its former own password back to the maintenance password", () => {
+      const { result, state, calls } = start({ users: { root: "former-root-pw" } });
+      expect(state.users.root).toBe("maintenance-pw");
+      expect(result.stdout).toContain("mongodb: root moved back to the maintenance password from its former own password");
+      expect(calls).not.toMatch(/maintenance-pw|former-root-pw/);
+      expect(result.stdout + result.stderr).not.toMatch(/maintenance-pw|former-root-pw/);
     });
 
     it("changes it on the primary only; a secondary leaves it to replication", () => {
-      expect(start({ users: { root: "maintenance-pw" }, setName: "mongo_replica_set", primary: true }).state.users.root).toBe("new-root-pw");
-      const secondary = start({ users: { root: "maintenance-pw" }, setName: "mongo_replica_set", primary: false });
-      expect(secondary.state.users.root).toBe("maintenance-pw");
-      expect(secondary.result.stdout).toContain("root still uses the maintenance password");
+      expect(start({ users: { root: "former-root-pw" }, setName: "mongo_replica_set", primary: true }).state.users.root).toBe("maintenance-pw");
+      const secondary = start({ users: { root: "former-root-pw" }, setName: "mongo_replica_set", primary: false });
+      expect(secondary.state.users.root).toBe("former-root-pw");
+      expect(secondary.result.stdout).toContain("root does not use the maintenance password");
     });
 
-    it("leaves a root that already has its own password alone, and does nothing when neither password works", () => {
-      const current = start({ users: { root: "new-root-pw" } });
-      expect(current.state.users.root).toBe("new-root-pw");
-      expect(current.result.stdout).toContain("mongodb: root uses its own secret");
+    it("leaves a root on the maintenance password alone, and does nothing when neither password works", () => {
+      const current = start({ users: { root: "maintenance-pw" } });
+      expect(current.state.users.root).toBe("maintenance-pw");
+      expect(current.result.stdout).toContain("mongodb: root uses the maintenance password");
       const neither = start({ users: { root: "someone-elses" } });
       expect(neither.state.users.root).toBe("someone-elses");
       expect(neither.result.stdout).toContain("neither password worked");
     });
 
-    it("then turns on autoCompact with the new password", () => {
-      const { result } = start({ users: { root: "maintenance-pw" } }, { MONGODB_AUTOCOMPACT_ENABLED: "true" });
+    it("then turns on autoCompact with the maintenance password", () => {
+      const { result } = start({ users: { root: "former-root-pw" } }, { MONGODB_AUTOCOMPACT_ENABLED: "true" });
       expect(result.stdout).toContain("mongodb: autoCompact ENABLED");
+    });
+
+    it("talks TLS with the task's client certificate when CE_MONGO_TLS_DIR is set (an HA member accepts nothing else)", () => {
+      const { calls } = start({ users: { root: "former-root-pw" } }, { CE_MONGO_TLS_DIR: "/certs" });
+      const all = calls.match(/--quiet --eval/g) ?? [];
+      expect(all.length).toBeGreaterThan(0);
+      expect(calls.match(/(^|\n)--tls --tlsCAFile \/certs\/tls_cert_ca.crt --tlsCertificateKeyFile \/certs\/tls_cert_key.pem --quiet --eval/g)).toHaveLength(all.length);
     });
   });
 

@@ -53,8 +53,9 @@ describe("CE 6.1 task definition", () => {
   });
 
   it("sources load_env.sh nowhere (it would blank every secret ECS injects)", () => {
-    expect(task.container_definitions).not.toContain("load_env");
-    expect(containerNamed(task, "core").entryPoint).toEqual(["/opt/start.sh"]);
+    expect(task.container_definitions).not.toMatch(/(source|\s\.)\s+\S*load_env/);
+    // Core's entrypoint composes the connection strings, then runs CE's /opt/start.sh.
+    expect(containerNamed(task, "core").entryPoint.slice(-2)).toEqual(["core-entrypoint", "/opt/start.sh"]);
     expect(containerNamed(task, "ui").entryPoint).toEqual(["/bin/bash", "-c", "exec ./start.sh"]);
   });
 
@@ -143,7 +144,10 @@ describe("CE 6.1 task definition", () => {
       MONGODB_AUTOCOMPACT_ENABLED: "true",
       MONGODB_AUTOCOMPACT_FREE_SPACE_TARGET_MB: "1024",
       MONGODB_AUTOCOMPACT_RUN_ONCE: "false",
+      CE_MONGO_TLS_DIR: CERTS,
     });
+    // The task's own MongoDB clients (the health check) speak TLS with the client certificate.
+    expect(mongodb.healthCheck.command[1]).toMatch(new RegExp(`^mongosh --tls --tlsCAFile ${CERTS}/tls_cert_ca.crt --tlsCertificateKeyFile ${CERTS}/tls_cert_key.pem `));
     expect(mountsOf(mongodb)).toEqual(["mongo-data:/data/db", "mongo-init:/docker-entrypoint-initdb.d:ro", `internal-certs:${CERTS}:ro`]);
   });
 
@@ -157,7 +161,7 @@ describe("CE 6.1 task definition", () => {
     expect(containerNamed(task, "mongodb").command).not.toContain("--wiredTigerCacheSizeGB");
   });
 
-  it("gives core CE 6.1's settings, and its connection strings and JWT secret only as secrets", () => {
+  it("gives core CE 6.1's settings, its connection strings composed at start from the escaped password, and its JWT secret only as a secret", () => {
     const core = containerNamed(task, "core");
     expect(envOf(core)).toEqual({
       JWT_ALGORITHM: "HS256",
@@ -181,24 +185,26 @@ describe("CE 6.1 task definition", () => {
       UI_PROTOCOL: "https",
       UI_PORT: "3000",
       TLS_VERSION: "TLSv1.3",
+      UI_SERVICE_NAME: "localhost",
+      PROMOTION_BANNERS_FILE_LOCATION: "https://raw.githubusercontent.com/netskopeoss/ta_cloud_exchange/main/ce_promotions.json",
+      CE_MONGO_CONNECTION_TEMPLATE: `mongodb://cteadmin:@MAINTENANCE_PASSWORD_ESCAPED@@localhost:27017/cte?tls=true&tlsCertificateKeyFile=${CERTS}/tls_cert_key.pem&tlsCAFile=${CERTS}/tls_cert_ca.crt`,
+      CE_RABBITMQ_CONNECTION_TEMPLATE: "amqps://user:@MAINTENANCE_PASSWORD_ESCAPED@@localhost",
     });
     const maintenance = ref("aws_secretsmanager_secret", "secrets_maintenance", "arn");
     expect(core.secrets).toEqual([
       { name: "JWT_SECRET", valueFrom: ref("aws_secretsmanager_secret", "secrets_jwt-secret", "arn") },
-      { name: "MONGO_CONNECTION_STRING", valueFrom: `${maintenance}:MONGO_CONNECTION_STRING::` },
-      { name: "RABBITMQ_CONNECTION_STRING", valueFrom: `${maintenance}:RABBITMQ_CONNECTION_STRING::` },
+      { name: "MAINTENANCE_PASSWORD_ESCAPED", valueFrom: `${maintenance}:MAINTENANCE_PASSWORD_ESCAPED::` },
     ]);
   });
 
-  it("gives MongoDB's root password (its own key of the cluster secret) to the mongodb container only, never to core or the UI", () => {
-    const root = `${ref("aws_secretsmanager_secret", "secrets_cluster", "arn")}:MONGO_ROOT_PASSWORD::`;
-    const holders = containers.filter((c) => (c.secrets ?? []).some((s: any) => s.valueFrom === root)).map((c) => c.name);
-    expect(holders).toEqual(["mongodb"]);
-    expect(containerNamed(task, "mongodb").secrets.find((s: any) => s.name === "MONGO_INITDB_ROOT_PASSWORD").valueFrom).toBe(root);
-    // The application user (cteadmin, in core's connection string) keeps the maintenance password; root no longer shares it.
+  it("keeps CE's invariant that MongoDB's root and cteadmin share the maintenance password (core logs in as root with it), and gives root's former own password only to the mongodb container, to move root back", () => {
     const maintenance = `${ref("aws_secretsmanager_secret", "secrets_maintenance", "arn")}:MAINTENANCE_PASSWORD::`;
-    expect(containerNamed(task, "mongodb").secrets.find((s: any) => s.name === "MONGODB_PASSWORD").valueFrom).toBe(maintenance);
-    for (const name of ["core", "ui"]) expect((containerNamed(task, name).secrets ?? []).map((s: any) => s.valueFrom)).not.toContain(root);
+    const mongodb = containerNamed(task, "mongodb");
+    const secret = (name: string) => mongodb.secrets.find((s: any) => s.name === name).valueFrom;
+    expect([secret("MONGO_INITDB_ROOT_PASSWORD"), secret("MONGODB_PASSWORD")]).toEqual([maintenance, maintenance]);
+    const former = `${ref("aws_secretsmanager_secret", "secrets_cluster", "arn")}:MONGO_ROOT_PASSWORD::`;
+    expect(secret("CE_PREVIOUS_ROOT_PASSWORD")).toBe(former);
+    expect(containers.filter((c) => (c.secrets ?? []).some((s: any) => s.valueFrom === former)).map((c) => c.name)).toEqual(["mongodb"]);
   });
 
   it("gives core ANALYTICS_TOKEN and other secret variables from Secrets Manager only, readable by the execution role and nothing else", () => {
@@ -228,13 +234,17 @@ describe("CE 6.1 task definition", () => {
       "repos:/opt/netskope/repos",
       "custom-ca:/usr/local/share/ca-certificates:ro",
       "internal-certs:/usr/local/share/ca-certificates/mongodb_rabbitmq_certs:ro",
-      `internal-certs:${CERTS}:ro`,
+      // CE's ssl_certs at /opt/certs: the UI certificate core checks (/opt/certs/cte_cert.crt) and the internal certificates below it.
+      "ui-certificate:/opt/certs:ro",
       "files-data:/etc/files-data",
       "rabbitmq-data:/var/lib/rabbitmq:ro",
     ]);
+    // The mount point inside the read-only, task-local CA volume is made by init (the runtime cannot make it).
+    expect(envOf(containerNamed(task, "init")).CE_MOUNT_POINTS).toBe("/custom-ca/mongodb_rabbitmq_certs");
     expect(mountsOf(containerNamed(task, "core-init"))).toEqual(["plugins:/data", "custom-plugins:/data/custom_plugins", "repos:/repos"]);
     expect(containerNamed(task, "core-init").command[0]).toContain("touch /data/custom_plugins/__init__.py");
-    expect(mountsOf(containerNamed(task, "ui"))).toEqual(["ui-certificate:/tmp/ssl_certs", "internal-certs:/data/ssl_certs/mongodb_rabbitmq_certs:ro"]);
+    // Not the internal certificates at /data/ssl_certs/mongodb_rabbitmq_certs: CE mounts them for the host management server's client, which Fargate cannot run.
+    expect(mountsOf(containerNamed(task, "ui"))).toEqual(["ui-certificate:/tmp/ssl_certs"]);
   });
 
   it("keeps the CA's key where only the init container sees it", () => {
@@ -319,7 +329,7 @@ describe("CE 6.0 task definition", () => {
     expect(envOf(containerNamed(task, "init")).CE_RABBITMQ_CONF).not.toContain("ciphers");
     expect(envOf(containerNamed(task, "mongodb")).MONGODB_AUTOCOMPACT_ENABLED).toBeUndefined();
     const core = containerNamed(task, "core");
-    expect(core.secrets.map((s: any) => s.name)).toEqual(["JWT_SECRET", "CHAINLIT_AUTH_SECRET", "MONGO_CONNECTION_STRING", "RABBITMQ_CONNECTION_STRING"]);
+    expect(core.secrets.map((s: any) => s.name)).toEqual(["JWT_SECRET", "CHAINLIT_AUTH_SECRET", "MAINTENANCE_PASSWORD_ESCAPED"]);
     expect(envOf(core)).toMatchObject({ INSTALL_VERSION: "6.0.1", CORE_LATEST_VERSION_TAG: `${HUB}:core5-latest`, ANALYTICS_SERVER_CONNECTIVITY: "True" });
   });
 });

@@ -17,6 +17,8 @@ export default defineEnvironment({
   release: "6.1",
   upgrade: { fromRelease: "5.0" },
   size: { preset: "medium" },
+  // Keep the template's throughput mode (bursting); elastic would bill reads and writes by the gigabyte.
+  storage: { throughputMode: "bursting" },
   // The official stack's VPC and private subnets: a file system's mount targets all share one VPC.
   network: {
     mode: "existing",
@@ -35,7 +37,8 @@ export default defineEnvironment({
     fileSystemId: "fs-0e1f2a3b4c5d60789",
     kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/0f1e2d3c-4b5a-4697-8877-665544332211",
     creationToken: "netsk-Netsk-9Z8Y7X6W5V4U3",
-    mountTargetIds: ["fsmt-0e1f2a3b4c5d60701", "fsmt-0e1f2a3b4c5d60702"],
+    // By the private subnet each mount target is in (`aws efs describe-mount-targets`).
+    mountTargetIds: { "subnet-0e1f2a3b4c5d60711": "fsmt-0e1f2a3b4c5d60701", "subnet-0e1f2a3b4c5d60722": "fsmt-0e1f2a3b4c5d60702" },
     accessPointIds: {
       "mongo-data": "fsap-0e1f2a3b4c5d60711",
       "custom-plugins": "fsap-0e1f2a3b4c5d60712",
@@ -44,6 +47,13 @@ export default defineEnvironment({
     },
     officialStack: { name: "netskope-ce", clusterName: "Netskope-CE-prod-Cluster", serviceName: "NetskopeCloudExchange-prod" },
   },
-  state: { bucket: "example-cloud-exchange-tfstate-123456789012", region: "us-east-1" },
+  // The pipeline's plan and deploy roles (examples/pipeline/ce-adopt-upgrade.json) are the only writers of this
+  // environment's state, and every role the stack creates carries the boundary the deploy role may only create roles with.
+  state: {
+    bucket: "example-cloud-exchange-tfstate-123456789012",
+    region: "us-east-1",
+    writers: ["arn:aws:iam::123456789012:role/ce-adopt-upgrade-pipeline-plan", "arn:aws:iam::123456789012:role/ce-adopt-upgrade-pipeline-deploy"],
+  },
+  iam: { permissionsBoundaryName: "ce-adopt-upgrade-pipeline-boundary" },
   tags: { Owner: "security-platform", CostCenter: "secops" },
 });

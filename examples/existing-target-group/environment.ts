@@ -24,6 +24,13 @@ export default defineEnvironment({
     targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shared-ce-ui/0a1b2c3d4e5f6071",
     sourceSecurityGroupId: "sg-0c1d2e3f4a5b60799",
   },
-  state: { bucket: "example-cloud-exchange-tfstate-123456789012", region: "us-east-1" },
+  // The pipeline's plan and deploy roles (examples/pipeline/ce-existing-tg.json) are the only writers of this
+  // environment's state, and every role the stack creates carries the boundary the deploy role may only create roles with.
+  state: {
+    bucket: "example-cloud-exchange-tfstate-123456789012",
+    region: "us-east-1",
+    writers: ["arn:aws:iam::123456789012:role/ce-existing-tg-pipeline-plan", "arn:aws:iam::123456789012:role/ce-existing-tg-pipeline-deploy"],
+  },
+  iam: { permissionsBoundaryName: "ce-existing-tg-pipeline-boundary" },
   tags: { Owner: "security-platform", CostCenter: "secops" },
 });

@@ -24,6 +24,13 @@ export default defineEnvironment({
     // Users reach the UI from the corporate network (VPN, Direct Connect) and from the VPC itself.
     allowedCidrs: ["10.0.0.0/8"],
   },
-  state: { bucket: "example-cloud-exchange-tfstate-123456789012", region: "us-east-1" },
+  // The pipeline's plan and deploy roles (examples/pipeline/ce-existing-vpc.json) are the only writers of this
+  // environment's state, and every role the stack creates carries the boundary the deploy role may only create roles with.
+  state: {
+    bucket: "example-cloud-exchange-tfstate-123456789012",
+    region: "us-east-1",
+    writers: ["arn:aws:iam::123456789012:role/ce-existing-vpc-pipeline-plan", "arn:aws:iam::123456789012:role/ce-existing-vpc-pipeline-deploy"],
+  },
+  iam: { permissionsBoundaryName: "ce-existing-vpc-pipeline-boundary" },
   tags: { Owner: "security-platform", CostCenter: "secops" },
 });

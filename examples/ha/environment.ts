@@ -35,6 +35,13 @@ export default defineEnvironment({
     },
   ],
   alarms: { emails: ["secops-oncall@example.com"] },
-  state: { bucket: "example-cloud-exchange-tfstate-123456789012", region: "us-east-1" },
+  // The pipeline's plan and deploy roles (examples/pipeline/ce-ha.json) are the only writers of this
+  // environment's state, and every role the stack creates carries the boundary the deploy role may only create roles with.
+  state: {
+    bucket: "example-cloud-exchange-tfstate-123456789012",
+    region: "us-east-1",
+    writers: ["arn:aws:iam::123456789012:role/ce-ha-pipeline-plan", "arn:aws:iam::123456789012:role/ce-ha-pipeline-deploy"],
+  },
+  iam: { permissionsBoundaryName: "ce-ha-pipeline-boundary" },
   tags: { Owner: "security-platform", CostCenter: "secops" },
 });

@@ -31,6 +31,13 @@ export default defineEnvironment({
   },
   // The proxy inspects TLS: its CA certificate (PEM), written to core's CA directory at start.
   caCertificateSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:corp/proxy-ca-Ef34Gh",
-  state: { bucket: "example-cloud-exchange-tfstate-123456789012", region: "us-east-1" },
+  // The pipeline's plan and deploy roles (examples/pipeline/ce-proxy-only.json) are the only writers of this
+  // environment's state, and every role the stack creates carries the boundary the deploy role may only create roles with.
+  state: {
+    bucket: "example-cloud-exchange-tfstate-123456789012",
+    region: "us-east-1",
+    writers: ["arn:aws:iam::123456789012:role/ce-proxy-only-pipeline-plan", "arn:aws:iam::123456789012:role/ce-proxy-only-pipeline-deploy"],
+  },
+  iam: { permissionsBoundaryName: "ce-proxy-only-pipeline-boundary" },
   tags: { Owner: "security-platform", CostCenter: "secops" },
 });

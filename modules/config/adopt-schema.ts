@@ -8,11 +8,25 @@
 import { z } from "zod";
 import type { CloudExchangeRelease } from "../releases";
 import { accessPointsFor } from "../storage/data-layout";
-import { ECS_CLUSTER_NAME, KMS_KEY_ARN } from "./patterns";
+import { ECS_CLUSTER_NAME, KMS_KEY_ARN, SUBNET_ID } from "./patterns";
 import { matching } from "./fields";
 
 const id = (prefix: string, what: string) =>
   z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), { error: `must be ${what} ID such as ${prefix}-0123456789abcdef0` });
+
+/**
+ * A record schema that refuses a list with `message` (the generic message for
+ * a wrong type says only "must be an object"); types and JSON schema stay the
+ * record's.
+ */
+function refusingLists<T extends z.ZodType>(record: T, message: string): T {
+  const checked = z.preprocess((value, ctx) => {
+    if (!Array.isArray(value)) return value;
+    ctx.addIssue({ code: "custom", message });
+    return z.NEVER;
+  }, record);
+  return checked as unknown as T;
+}
 
 export const adoptSchema = z
   .strictObject({
@@ -28,16 +42,41 @@ export const adoptSchema = z
       .enum(["generalPurpose", "maxIO"])
       .default("generalPurpose")
       .describe("The file system's performance mode (the template's: generalPurpose). Taken as is."),
-    mountTargetIds: z
-      .array(id("fsmt", "an EFS mount target"))
-      .min(1)
-      .max(3)
-      .describe("The file system's mount targets, one per private subnet in the order of network.privateSubnetIds (MountTargetResource1, 2)."),
+    mountTargetIds: refusingLists(
+      z
+        .record(matching(SUBNET_ID), id("fsmt", "an EFS mount target"))
+        .refine((targets) => Object.keys(targets).length >= 1 && Object.keys(targets).length <= 3, { error: "must name 1 to 3 mount targets, one per private subnet" }),
+      'must map each private subnet ID to the mount target in it, as `aws efs describe-mount-targets` lists them: { "subnet-…": "fsmt-…" }; a list cannot say which subnet each is in, and one imported at another subnet\'s address would be replaced',
+    )
+      .describe(
+        "The file system's mount targets by the private subnet each is in (MountTargetResource1, 2), one per subnet of network.privateSubnetIds: { \"subnet-…\": \"fsmt-…\" }, from `aws efs describe-mount-targets`. Keyed by subnet so each is imported where it is: a mount target imported at another subnet's address would be replaced.",
+      ),
     accessPointIds: z
       .record(z.string().regex(/^[a-z0-9-]{1,40}$/, { error: "must be an access point key of the data layout" }), id("fsap", "an EFS access point"))
       .default({})
       .describe(
         "The official stack's access points to keep, by this project's key for the same directory: mongo-data (MongoDBAccessPoint), custom-plugins (CustomPluginsAccessPoint), repos (CustomRepoAccessPoint), ssl-certs (SSLCertAccessPoint), and for CE 5.0 rabbitmq-data (RabbitmqDataAccessPoint). Others are created.",
+      ),
+    throughputMode: z
+      .enum(["bursting", "elastic", "provisioned"])
+      .default("bursting")
+      .describe(
+        "The file system's throughput mode now (`aws efs describe-file-systems`; the template's: bursting). Not applied: storage.throughputMode is; a difference is warned about at synthesis.",
+      ),
+    lifecyclePolicies: z
+      .array(
+        z
+          .strictObject({
+            TransitionToIA: z.string().regex(/^AFTER_\d{1,3}_DAYS?$/, { error: "must be a lifecycle transition such as AFTER_30_DAYS" }).optional(),
+            TransitionToArchive: z.string().regex(/^AFTER_\d{1,3}_DAYS?$/, { error: "must be a lifecycle transition such as AFTER_90_DAYS" }).optional(),
+            TransitionToPrimaryStorageClass: z.literal("AFTER_1_ACCESS").optional(),
+          })
+          .describe("One lifecycle policy as `aws efs describe-lifecycle-configuration` lists it."),
+      )
+      .max(3)
+      .default([])
+      .describe(
+        "The file system's lifecycle policies now (`aws efs describe-lifecycle-configuration --query LifecyclePolicies`; the template sets none). Not applied: the stack manages the file system without lifecycle policies, so any listed here are removed at the first deploy, and warned about at synthesis.",
       ),
     accessPointPermissions: z
       .string()
@@ -88,8 +127,8 @@ export function checkUpgradeAndAdoption(
       ["network", "mode"],
       'must be "existing" with adopt: the file system\'s mount targets are in the official stack\'s VPC, and all of a file system\'s mount targets share one VPC',
     );
-  } else if (env.network.privateSubnetIds && adopt.mountTargetIds.length !== env.network.privateSubnetIds.length) {
-    problem(["adopt", "mountTargetIds"], `must list ${env.network.privateSubnetIds.length} mount targets, one per private subnet in their order (got ${adopt.mountTargetIds.length})`);
+  } else if (env.network.privateSubnetIds) {
+    checkMountTargetsBySubnet(adopt.mountTargetIds, env.network.privateSubnetIds, problem);
   }
   if (env.variant !== "standalone") {
     problem(["variant"], 'must be "standalone" with adopt: the official template runs one task; move to HA once adopted (docs/ha.md)');
@@ -106,4 +145,48 @@ export function checkUpgradeAndAdoption(
       problem(["adopt", "accessPointIds", key], `is not an access point of release ${release.id}'s data layout; keep one of ${keys.join(", ")}`);
     }
   }
+}
+
+/** Each private subnet has its mount target, and nothing else is listed. */
+function checkMountTargetsBySubnet(
+  targets: Readonly<Record<string, string>>,
+  subnets: readonly string[],
+  problem: (path: (string | number)[], message: string) => void,
+): void {
+  const seen = new Map<string, string>();
+  for (const [subnet, target] of Object.entries(targets)) {
+    if (!subnets.includes(subnet)) problem(["adopt", "mountTargetIds", subnet], `is not one of network.privateSubnetIds (${subnets.join(", ")}): each mount target is adopted in the private subnet it is in`);
+    const twin = seen.get(target);
+    if (twin) problem(["adopt", "mountTargetIds", subnet], `is ${target}, already listed for ${twin}: a mount target is in one subnet`);
+    seen.set(target, subnet);
+  }
+  const missing = subnets.filter((subnet) => !(subnet in targets));
+  if (missing.length > 0) {
+    problem(["adopt", "mountTargetIds"], `has no mount target for ${missing.join(", ")}: list the one in each private subnet (aws efs describe-mount-targets); EFS allows one per zone, so a new one cannot be made beside it`);
+  }
+}
+
+/**
+ * What adopting changes in place that the operator should know before the
+ * first deploy: the file system's throughput mode (billing) and its lifecycle
+ * policies (removed). Valid settings; reported as warnings at synthesis.
+ */
+export function adoptionWarnings(env: { storage: { throughputMode: string }; adopt?: AdoptSettings }): { path: string; message: string }[] {
+  const adopt = env.adopt;
+  if (!adopt) return [];
+  const warnings: { path: string; message: string }[] = [];
+  if (adopt.throughputMode !== env.storage.throughputMode) {
+    warnings.push({
+      path: "storage.throughputMode",
+      message: `is ${env.storage.throughputMode}: the first deploy changes the adopted file system's throughput mode from ${adopt.throughputMode} (adopt.throughputMode) to ${env.storage.throughputMode} in place${env.storage.throughputMode === "elastic" ? ", which bills reads and writes by the gigabyte" : ""}; set storage.throughputMode to "${adopt.throughputMode === "provisioned" ? "elastic" : adopt.throughputMode}" to ${adopt.throughputMode === "provisioned" ? "choose" : "keep"} it`,
+    });
+  }
+  if (adopt.lifecyclePolicies.length > 0) {
+    const listed = adopt.lifecyclePolicies.flatMap((policy) => Object.entries(policy).map(([k, v]) => `${k} ${v}`)).join(", ");
+    warnings.push({
+      path: "adopt.lifecyclePolicies",
+      message: `lists ${listed}: the stack manages the file system without lifecycle policies, so the first deploy removes them (files already moved to Infrequent Access or Archive stay there until read; MongoDB's files should not move there)`,
+    });
+  }
+  return warnings;
 }

@@ -7,4 +7,4 @@ export * from "./load";
 export * from "./patterns";
 export * from "./schema";
 export * from "./sizing";
-export { DEFENDER_UPDATER_TASK, DefenderSettings, defenderNames, otherEnvironmentOfCluster, secretNameOf } from "./defender-schema";
+export { CE_NAME_PREFIX, DEFENDER_UPDATER_TASK, DefenderSettings, defenderNames, otherEnvironmentOfCluster, patternCanMatchPrefix, patternMatches, secretNameOf } from "./defender-schema";

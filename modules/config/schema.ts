@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, cidrSubnet, formatCidr, parseCidr } from "./cidr";
-import { SECRET_LOOKING_NAME, showValue } from "./errors";
+import { countOf, SECRET_LOOKING_NAME, showValue } from "./errors";
+import { secretShapeOf } from "./secret-values";
 import { checkAtLeastLogRetention, cidr, matching, retentionDays } from "./fields";
 import {
   ACCOUNT_ID,
@@ -41,10 +42,10 @@ import {
 import { defenderSchema, checkDefender } from "./defender-schema";
 import { adoptSchema, checkUpgradeAndAdoption } from "./adopt-schema";
 import { policyExceptionsSchema } from "./policy-exceptions-schema";
+import { checkUpgradeImageDigests, upgradeImages, upgradeSchema } from "./upgrade-schema";
 import { NACL_RULE_QUOTA, naclClientRules, PRIVATE_NACL_FIXED_RULES } from "../network/network-acl-rules";
 import { DEFAULT_RELEASE, RELEASE_IDS, releaseOf } from "../releases";
 import { dockerHubPath, ecrRepositoryArn } from "../workload/images";
-import { FCV_WALK_IMAGES } from "../upgrade/data-upgrade";
 
 /** ALB TLS policies that Security Hub ELB.17 accepts, TLS 1.3 capable. */
 export const RECOMMENDED_TLS_POLICIES = [
@@ -282,7 +283,11 @@ const proxySchema = z
   );
 
 const generatedSecretsSchema = z.strictObject({
-  mode: z.literal("generate").describe("Generate the JWT secret, maintenance password and cluster keys (random provider) into Secrets Manager."),
+  mode: z
+    .literal("generate")
+    .describe(
+      "Generate the JWT secret, maintenance password and cluster keys into Secrets Manager (Secrets Manager's own generator, through ephemeral values and write-only arguments: no value in the Terraform state or a saved plan).",
+    ),
   recoveryWindowDays: z
     .number()
     .int()
@@ -298,7 +303,9 @@ const existingSecretsSchema = z.strictObject({
   maintenanceSecretArn: matching(SECRET_ARN).describe(
     "JSON secret with MAINTENANCE_PASSWORD, MAINTENANCE_PASSWORD_ESCAPED, MONGO_CONNECTION_STRING and RABBITMQ_CONNECTION_STRING.",
   ),
-  clusterSecretArn: matching(SECRET_ARN).describe("JSON secret with RABBITMQ_COOKIE and MONGO_REPLICA_KEY."),
+  clusterSecretArn: matching(SECRET_ARN).describe(
+    "JSON secret with RABBITMQ_COOKIE, MONGO_REPLICA_KEY and MONGO_ROOT_PASSWORD (root's former password; set it to the maintenance password).",
+  ),
   kmsKeyArn: matching(KMS_KEY_ARN)
     .optional()
     .describe("Customer managed KMS key of these secrets, if any; the task execution role may decrypt with it."),
@@ -337,7 +344,7 @@ const applicationSchema = z
       )
       .default({})
       .describe(
-        "Additional non-secret variables for the core container. Names that look secret (PASSWORD, SECRET, TOKEN, KEY) belong in secretEnvironment; names the stack manages are rejected.",
+        "Additional non-secret variables for the core container. Names that look secret (PASSWORD, SECRET, TOKEN, KEY) and values that do (access keys, tokens, JWTs, private keys, URLs with a password, long random strings) belong in secretEnvironment; names the stack manages are rejected.",
       ),
     secretEnvironment: z
       .record(
@@ -497,9 +504,16 @@ export const environmentObject = z.strictObject({
     .strictObject({
       executionRoleArn: matching(IAM_ROLE_ARN).optional().describe("Existing task execution role instead of a new one."),
       taskRoleArn: matching(IAM_ROLE_ARN).optional().describe("Existing task role instead of a new one."),
+      permissionsBoundaryName: z
+        .string()
+        .regex(/^[\w+=,.@-]{1,128}$/, { error: "must be an IAM policy name (letters, digits and + = , . @ _ -, up to 128)" })
+        .optional()
+        .describe(
+          "Name of a customer managed policy every role the environment's stacks create carries as its permissions boundary, in each account they create roles in (examples/pipeline/ generates it: the deploy role may create roles only with it). Default: no boundary.",
+        ),
     })
     .prefault({})
-    .describe("Existing IAM roles, for accounts where the deployer may not create roles."),
+    .describe("Existing IAM roles, for accounts where the deployer may not create roles, and the permissions boundary of the roles the stacks create."),
   cluster: z
     .strictObject({
       existingClusterName: matching(ECS_CLUSTER_NAME).optional().describe("Run in this existing ECS cluster instead of a new one."),
@@ -551,18 +565,7 @@ export const environmentObject = z.strictObject({
     .describe("Protection of stateful resources."),
   ha: haSchema,
   defender: defenderSchema,
-  upgrade: z
-    .strictObject({
-      fromRelease: z.enum(["5.0"]).describe("The release whose data the environment holds now."),
-      featureCompatibilityVersion: z
-        .enum(["7.0", "8.0"])
-        .default("7.0")
-        .describe("Where the MongoDB walk stops: 7.0, as CE's own setup leaves it, or 8.0 (needed before a later MongoDB 9)."),
-    })
-    .optional()
-    .describe(
-      "Move the data of an older release to this one before its containers start (docs/upgrades.md): MongoDB's feature-compatibility walk in one-off containers of the task, RabbitMQ on a new directory. Set it with the release change; it is a no-op once done.",
-    ),
+  upgrade: upgradeSchema,
   adopt: adoptSchema.optional(),
   policyExceptions: policyExceptionsSchema,
 });
@@ -609,6 +612,10 @@ export const MANAGED_CORE_VARIABLES = [
   "HEALTHCHECK_FREE_DISK_SPACE_PATH",
   "INSTALL_VERSION",
   "CE_PROFILE",
+  "PROMOTION_BANNERS_FILE_LOCATION",
+  "MAINTENANCE_PASSWORD_ESCAPED",
+  "CE_MONGO_CONNECTION_TEMPLATE",
+  "CE_RABBITMQ_CONNECTION_TEMPLATE",
   "PLATFORM_PROVIDER",
   "CE_AS_VM",
   "MONGO_CURRENT_VERSION",
@@ -686,6 +693,7 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
       if (!env.images[name].digest) problem(["images", name, "digest"], "is required by images.requireDigests (run npm run pin-images to read it from the registry)");
     }
   }
+  checkUpgradeImageDigests(env, problem);
   const cache = env.images.pullThroughCache;
   if (cache) {
     sameAccount(["images", "pullThroughCache", "credentialsSecretArn"], cache.credentialsSecretArn, true);
@@ -819,24 +827,32 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
       }
       // Fargate pulls images through the task's network, not through the proxy.
       const release = releaseOf(env.release);
-      const upgradeImages = env.upgrade ? [...new Set(Object.values(FCV_WALK_IMAGES).map((image) => image.repository))].map((repository) => ({ path: ["upgrade"], repository })) : [];
       for (const { path, repository } of [
         ...(["core", "ui", "mongodb", "rabbitmq"] as const).map((name) => ({ path: ["images", name, "repository"], repository: env.images[name].repository ?? release.images[name].repository })),
-        ...upgradeImages,
+        ...upgradeImages(env.upgrade).map(({ path, image }) => ({ path: [...path, "repository"], repository: image.repository })),
       ]) {
         if (dockerHubPath(repository) !== undefined && env.images.pullThroughCache) continue;
         const ecr = ecrRepositoryArn({ repository, tag: "x" });
         if (!ecr || ecr.split(":")[3] !== env.region) {
           problem(
             path,
-            `${path[0] === "upgrade" ? `needs the MongoDB image ${repository} of the upgrade, which ` : ""}must be an ECR repository in ${env.region}, or a Docker Hub image with images.pullThroughCache set, when a proxy is the only way out: Fargate pulls images without the proxy, through the VPC endpoints (got ${showValue(repository)})`,
+            `must be an ECR repository in ${env.region}, or a Docker Hub image with images.pullThroughCache set, when a proxy is the only way out: Fargate pulls images without the proxy, through the VPC endpoints (got ${showValue(repository)})`,
           );
         }
       }
     }
   }
 
-  for (const name of Object.keys(env.application.extraEnvironment)) {
+  for (const [name, value] of Object.entries(env.application.extraEnvironment)) {
+    const shape = secretShapeOf(value);
+    if (shape && !SECRET_LOOKING_NAME.test(name)) {
+      // The message describes the value instead of showing it: it must not repeat the secret.
+      ctx.addIssue({
+        code: "custom",
+        path: ["application", "extraEnvironment", name],
+        message: `has a value that looks like a secret (${shape}): put it in Secrets Manager and give it as application.secretEnvironment.${name} ({ secretArn, jsonKey? }), never as a plain variable (got ${countOf(value.length, "character")}, not shown because the value looks secret)`,
+      });
+    }
     if ((MANAGED_CORE_VARIABLES as readonly string[]).includes(name)) {
       problem(["application", "extraEnvironment", name], "is set by the stack; use the dedicated field instead");
     } else if (SECRET_LOOKING_NAME.test(name)) {

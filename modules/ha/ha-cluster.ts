@@ -49,6 +49,8 @@ export function haPeerPorts(release: CloudExchangeRelease): PeerPort[] {
     { from: managementPort, to: managementPort, description: `RabbitMQ management${tls ? " over TLS" : ""}` },
     { from: 25672, to: 25672, description: `RabbitMQ inter-node distribution${release.rabbitmq.interNodeTls ? " (TLS)" : ""}` },
     { from: 35672, to: 35682, description: "RabbitMQ CLI tools" },
+    // CE's core checks every peer's UI and API at <UI_PROTOCOL>://<node>:<UI_PORT> (/login, /api/healthcheck).
+    { from: PORTS.ui, to: PORTS.ui, description: `CE UI and API of the peers (${release.ui.protocol})` },
   ];
 }
 

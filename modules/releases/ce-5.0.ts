@@ -62,8 +62,7 @@ export const CE_5_0: CloudExchangeRelease = {
     version: "5.0",
     featureCompatibilityVersion: "5.0",
     // The official template's layout: one password for root, cteadmin and RabbitMQ (SECURITY.md).
-    ownRootPassword: false,
-    serverFlags: [],
+    serverFlags: () => [],
     haFlags: (replicaSet, keyFile) => ["--bind_ip_all", "--replSet", replicaSet, "--keyFile", keyFile],
     environment: {},
     mounts: [],
@@ -79,6 +78,7 @@ export const CE_5_0: CloudExchangeRelease = {
     dataDirectory: "rabbitmq-data",
   },
   core: {
+    connectionStrings: "from-secret",
     environment: (c) => ({
       RABBITMQ_AVAILABLE_STORAGE: String(CE_5_0.sizing.rabbitmqAvailableStorageBytes![c.preset]),
       UI_SERVICE_NAME: "localhost",

@@ -5,7 +5,7 @@
  * autoCompact, a CA of 3650 days, and core still given the JWT secret as
  * CHAINLIT_AUTH_SECRET, the update-check images and the analytics URL.
  */
-import { CE_6_1, ce6RabbitmqConfig, MONGOD_TLS_FLAGS } from "./ce-6.1";
+import { CE_6_1, ce6RabbitmqConfig, mongodTlsFlags } from "./ce-6.1";
 import { CloudExchangeRelease } from "./release";
 
 const REPOSITORY = "netskopetechnicalalliances/cloudexchange";
@@ -33,7 +33,7 @@ export const CE_6_0: CloudExchangeRelease = {
   tls: { ...CE_6_1.tls!, caDays: 3650 },
   mongodb: {
     ...CE_6_1.mongodb,
-    serverFlags: [...MONGOD_TLS_FLAGS],
+    serverFlags: mongodTlsFlags,
     environment: {},
     autoCompact: undefined,
   },

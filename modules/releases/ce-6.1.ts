@@ -98,6 +98,8 @@ function tlsLines(prefix: string): string[] {
 export function ce6RabbitmqConfig(memoryMiB: number, cluster?: { readonly nodeNames: readonly string[] }): string {
   const lines = [
     "# Written by the init container from the environment; CE 6.1's data/rabbitmq/custom.conf.",
+    // This file's volume hides the image's own conf.d, whose 10-defaults.conf sends the log to stdout.
+    "log.console = true",
     "consumer_timeout = 2592000000",
     `disk_free_limit.absolute = ${memoryMiB}MB`,
     `total_memory_available_override_value = ${memoryMiB}MB`,
@@ -126,23 +128,39 @@ export function ce6RabbitmqConfig(memoryMiB: number, cluster?: { readonly nodeNa
   return lines.join("\n");
 }
 
-/** The TLS options CE's inter_node_tls.conf gives the Erlang distribution's server and client alike. */
-const INTER_NODE_TLS_OPTIONS = [
-  '    {certfile, "/etc/rabbitmq/conf.d/rabbitmq_cert.crt"},',
-  '    {keyfile, "/etc/rabbitmq/conf.d/rabbitmq_cert_key.key"},',
-  '    {cacertfile, "/etc/rabbitmq/conf.d/rabbitmq_cert_ca.crt"},',
-  "    {verify, verify_none},",
-  "    {fail_if_no_peer_cert, false},",
-  "    {versions, ['tlsv1.2', 'tlsv1.3']}",
-];
+/**
+ * The Erlang distribution's TLS options for a side (`server` or `client`).
+ * CE's inter_node_tls.conf gives both sides `verify_none` and
+ * `fail_if_no_peer_cert false`, since its certificate cannot name VM IPs;
+ * here the certificate names every node, so each side verifies the other
+ * against the internal CA: a node or CLI tool without a certificate from it
+ * cannot join the distribution, and a client checks the node's name.
+ */
+function interNodeTlsOptions(side: "server" | "client"): string[] {
+  return [
+    '    {certfile, "/etc/rabbitmq/conf.d/rabbitmq_cert.crt"},',
+    '    {keyfile, "/etc/rabbitmq/conf.d/rabbitmq_cert_key.key"},',
+    '    {cacertfile, "/etc/rabbitmq/conf.d/rabbitmq_cert_ca.crt"},',
+    "    {verify, verify_peer},",
+    ...(side === "server" ? ["    {fail_if_no_peer_cert, true},"] : []),
+    "    {versions, ['tlsv1.2', 'tlsv1.3']}",
+  ];
+}
 
-/** CE's inter_node_tls.conf: Erlang distribution over TLS for the server and the CLI tools (HA). */
-export const INTER_NODE_TLS = ["[", "  {server, [", ...INTER_NODE_TLS_OPTIONS, "  ]},", "  {client, [", ...INTER_NODE_TLS_OPTIONS, "  ]}", "]."].join("\n");
+/** The inter-node TLS options file: Erlang distribution over TLS for the server and the CLI tools (HA). */
+export const INTER_NODE_TLS = ["[", "  {server, [", ...interNodeTlsOptions("server"), "  ]},", "  {client, [", ...interNodeTlsOptions("client"), "  ]}", "]."].join("\n");
 
-/** mongod's TLS flags (docker-compose.yml L82-84), with the certificate paths of this task. */
-export const MONGOD_TLS_FLAGS = [
-  "--tlsMode",
-  "preferTLS",
+/**
+ * mongod's TLS flags (docker-compose.yml L82-84), with the certificate paths of this task. CE runs
+ * `preferTLS`, which also accepts plain connections; an HA member listens on every interface, so
+ * it requires TLS from every client (the project's own clients all speak TLS, CE's core too).
+ */
+export function mongodTlsFlags(ha: boolean): string[] {
+  return ["--tlsMode", ha ? "requireTLS" : "preferTLS", ...MONGOD_TLS_FILE_FLAGS];
+}
+
+/** The certificate and protocol flags of mongod's TLS. */
+const MONGOD_TLS_FILE_FLAGS = [
   "--tlsCertificateKeyFile",
   `${CERTS_DIR}/tls_cert_key.pem`,
   "--tlsCAFile",
@@ -159,21 +177,34 @@ export const MONGOD_CIPHER_FLAGS = [
   `opensslCipherConfig=${TLS12_SUITES.join(":")}`,
 ] as const;
 
-/** Core's mounts in CE 6 (docker-compose.yml L91-102, with ssl_certs narrowed to the certificates core reads). */
+/**
+ * Core's mounts in CE 6 (docker-compose.yml L91-102): `ssl_certs` at /opt/certs, where core reads
+ * the UI certificate (its expiry check, `/opt/certs/cte_cert.crt`) and, in its subdirectory, the
+ * internal certificates (`/opt/certs/mongodb_rabbitmq_certs`); the internal certificates again in
+ * the CA directory, below the custom CA volume (the init container makes that mount point, since
+ * the custom CA volume is read-only and task-local).
+ */
 export const CE6_CORE_MOUNTS: readonly Mount[] = [
   { volume: "plugins", path: "/opt/netskope/plugins" },
   { volume: "custom-plugins", path: "/opt/netskope/plugins/custom_plugins" },
   { volume: "repos", path: "/opt/netskope/repos" },
   { volume: "custom-ca", path: "/usr/local/share/ca-certificates", readOnly: true },
   { volume: "internal-certs", path: "/usr/local/share/ca-certificates/mongodb_rabbitmq_certs", readOnly: true },
-  { volume: "internal-certs", path: CERTS_DIR, readOnly: true },
+  { volume: "ui-certificate", path: "/opt/certs", readOnly: true },
   { volume: "files-data", path: "/etc/files-data" },
   { volume: "rabbitmq-data", path: "/var/lib/rabbitmq", readOnly: true },
 ];
 
-/** The 6.x MongoDB connection string (load_env.sh L41-44): TLS with core's client certificate. */
+/** Where CE publishes its banners, end-of-life notices included (setup, PROMOTION_BANNERS_FILE_LOCATION). */
+export const PROMOTION_BANNERS_URL = "https://raw.githubusercontent.com/netskopeoss/ta_cloud_exchange/main/ce_promotions.json";
+
+/**
+ * The 6.x MongoDB connection string (load_env.sh L41-44): TLS with core's client certificate. CE
+ * adds `tlsAllowInvalidHostnames=true` because its certificate cannot name the VM IPs; here the
+ * certificate names localhost and every HA node, so core checks the host name.
+ */
 export function ce6MongoConnectionString(hosts: readonly string[], replicaSet: string | undefined, password: string): string {
-  const tls = `tls=true&tlsCertificateKeyFile=${CERTS_DIR}/tls_cert_key.pem&tlsCAFile=${CERTS_DIR}/tls_cert_ca.crt&tlsAllowInvalidHostnames=true`;
+  const tls = `tls=true&tlsCertificateKeyFile=${CERTS_DIR}/tls_cert_key.pem&tlsCAFile=${CERTS_DIR}/tls_cert_ca.crt`;
   return `mongodb://cteadmin:${password}@${hosts.join(",")}/cte?${replicaSet ? `replicaSet=${replicaSet}&` : ""}${tls}`;
 }
 
@@ -208,9 +239,8 @@ export const CE_6_1: CloudExchangeRelease = {
   mongodb: {
     version: "8.0",
     featureCompatibilityVersion: "7.0",
-    ownRootPassword: true,
-    serverFlags: [...MONGOD_TLS_FLAGS, ...MONGOD_CIPHER_FLAGS],
-    haFlags: (replicaSet, keyFile) => ["--bind_ip_all", "--replSet", replicaSet, "--keyFile", keyFile, "--tlsAllowInvalidHostnames"],
+    serverFlags: (ha) => [...mongodTlsFlags(ha), ...MONGOD_CIPHER_FLAGS],
+    haFlags: (replicaSet, keyFile) => ["--bind_ip_all", "--replSet", replicaSet, "--keyFile", keyFile],
     environment: {
       MONGODB_AUTOCOMPACT_ENABLED: "true",
       MONGODB_AUTOCOMPACT_FREE_SPACE_TARGET_MB: "1024",
@@ -238,6 +268,7 @@ export const CE_6_1: CloudExchangeRelease = {
   },
   core: {
     entryPoint: ["/opt/start.sh"],
+    connectionStrings: "composed-at-start",
     environment: (c) => ({
       CORE_TAG: `${c.images.core.repository}:${c.images.core.tag}`,
       UI_TAG: `${c.images.ui.repository}:${c.images.ui.tag}`,
@@ -253,6 +284,9 @@ export const CE_6_1: CloudExchangeRelease = {
       UI_PROTOCOL: "https",
       UI_PORT: "3000",
       TLS_VERSION: c.tlsVersion,
+      // Core defaults to the compose service name `ui`, which nothing resolves in an awsvpc task.
+      UI_SERVICE_NAME: "localhost",
+      PROMOTION_BANNERS_FILE_LOCATION: PROMOTION_BANNERS_URL,
     }),
     jwtVariables: ["JWT_SECRET"],
     mounts: CE6_CORE_MOUNTS,
@@ -262,10 +296,9 @@ export const CE_6_1: CloudExchangeRelease = {
     protocol: "HTTPS",
     entryPoint: ["/bin/bash", "-c", "exec ./start.sh"],
     environment: { CE_MANAGEMENT_PORT: "8000" },
-    mounts: [
-      { volume: "ui-certificate", path: "/tmp/ssl_certs" },
-      { volume: "internal-certs", path: "/data/ssl_certs/mongodb_rabbitmq_certs", readOnly: true },
-    ],
+    // CE also mounts the internal certificates at /data/ssl_certs/mongodb_rabbitmq_certs, as the
+    // client certificate of the host management server, which Fargate cannot run: not mounted.
+    mounts: [{ volume: "ui-certificate", path: "/tmp/ssl_certs" }],
   },
   mongoConnectionString: ce6MongoConnectionString,
 };

@@ -104,20 +104,14 @@ export interface ReleaseMongodb {
   readonly version: string;
   /** Feature compatibility version the data is at after CE's own setup (upgrade walks stop there). */
   readonly featureCompatibilityVersion: string;
-  /** Server flags besides the cache size and HA flags. */
-  readonly serverFlags: readonly string[];
-  /** Flags an HA member adds (replica set, keyfile, TLS host names). */
+  /** Server flags besides the cache size and HA flags, for a standalone mongod or an HA member (`ha`). */
+  serverFlags(ha: boolean): string[];
+  /** Flags an HA member adds (replica set, keyfile). */
   haFlags(replicaSet: string, keyFile: string): string[];
   /** Variables of the mongodb container besides the users and proxy. */
   readonly environment: Readonly<Record<string, string>>;
   /** Mounts of the mongodb container besides its data and first-start scripts. */
   readonly mounts: readonly Mount[];
-  /**
-   * Whether MongoDB's root user has a password of its own (the cluster secret's MONGO_ROOT_PASSWORD),
-   * held only by the mongodb and replica-set-init containers (CE 6.x), or CE 5.0's one maintenance
-   * password for root, the application user and RabbitMQ.
-   */
-  readonly ownRootPassword: boolean;
   /** Run CE's autoCompact setting 30 s after start (CE 6.1). */
   readonly autoCompact?: { readonly freeSpaceTargetMb: number };
 }
@@ -175,6 +169,14 @@ export interface ReleaseContext {
 export interface ReleaseCore {
   /** Entry point replacing the image's (CE 6: `/opt/start.sh` without `load_env.sh`). Default: the image's. */
   readonly entryPoint?: readonly string[];
+  /**
+   * Where core's MONGO_CONNECTION_STRING and RABBITMQ_CONNECTION_STRING come from:
+   * `composed-at-start`: the project's core entrypoint composes them before `entryPoint` from the
+   * escaped maintenance password and the task's topology, as CE 6's own load_env.sh does (so a
+   * change of topology needs no new secret); `from-secret`: the maintenance secret's keys, as
+   * written when the environment was created (CE 5.0, whose image entrypoint is kept).
+   */
+  readonly connectionStrings: "composed-at-start" | "from-secret";
   /** Variables core needs from the platform (without proxy, HA and the operator's own). */
   environment(context: ReleaseContext): Record<string, string | undefined>;
   /** The secret variables core receives besides the connection strings. */

@@ -2,22 +2,32 @@
  * The secrets Cloud Exchange needs, in Secrets Manager:
  * - the JWT signing secret (a plain string);
  * - the maintenance secret (JSON): MAINTENANCE_PASSWORD, its URL-escaped
- *   form, and the MongoDB and RabbitMQ connection strings that embed it;
+ *   form, and the MongoDB and RabbitMQ connection strings that embed it (as
+ *   at creation; CE 5.0's core reads them, CE 6.x's core composes its own at
+ *   start from the escaped password and the current topology);
  * - the cluster secret (JSON): the RabbitMQ Erlang cookie, the MongoDB
- *   replica-set keyfile and MongoDB's root password (CE 6.x; only the
- *   database containers receive these, never core or the UI).
- * Generated with the random provider (the password without special
- * characters, as CE requires; derived values computed in Terraform), or taken
- * from existing secrets. Containers receive them only through ECS `secrets`.
+ *   replica-set keyfile and MONGO_ROOT_PASSWORD (only the database containers
+ *   receive these, never core or the UI). MongoDB's root user uses the
+ *   maintenance password, as CE's own setup keeps it (CE 6.1's core logs in
+ *   as root with it); MONGO_ROOT_PASSWORD is root's former password, which
+ *   environments created before 0.2.0 moved root to, kept so the mongodb
+ *   container can move root back (new environments write the maintenance
+ *   password there).
+ * Generated without Terraform ever holding a value: each value comes from an
+ * ephemeral password (generated-password.ts) and is written once through the
+ * write-only `secret_string_wo`, so neither the state nor a saved plan
+ * contains it. Or taken from existing secrets. Containers receive them only
+ * through ECS `secrets`.
  */
-import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { Password } from "@cdktf/provider-random/lib/password";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { protectFromDestroy } from "../protection";
+import { terraformNameOf } from "../stacks/readable-stack";
 import { CloudExchangeRelease, connectionStrings } from "../releases";
+import { ForgottenResources } from "./forgotten-resources";
+import { GeneratedPassword } from "./generated-password";
 
 /** Keys of the maintenance secret (the names CE's own `.env.keys` file uses). */
 export const MAINTENANCE_KEYS = [
@@ -42,7 +52,7 @@ export interface ConnectionTopology {
 /** Props of {@link CloudExchangeSecrets}. */
 export type CloudExchangeSecretsProps =
   | {
-      /** Generate every value with the random provider. */
+      /** Generate every value (ephemeral passwords written once through write-only arguments). */
       readonly mode: "generate";
       /** Prefix of secret names: `<prefix>/jwt-secret`, ... */
       readonly namePrefix: string;
@@ -54,7 +64,7 @@ export type CloudExchangeSecretsProps =
       readonly release: CloudExchangeRelease;
       /** Where the databases are. */
       readonly topology: ConnectionTopology;
-      /** Leave secrets and generated values without prevent_destroy. Default false. */
+      /** Leave the secrets and their values without prevent_destroy. Default false. */
       readonly allowDestroy?: boolean;
     }
   | {
@@ -87,7 +97,7 @@ export class CloudExchangeSecrets extends Construct {
   readonly secretArns: readonly string[];
   /** KMS keys that decrypt the secrets (none for AWS managed keys). */
   readonly kmsKeyArns: readonly string[];
-  /** Whether the stack generated the secrets (and needs the random provider). */
+  /** Whether the stack generated the secrets. */
   readonly generated: boolean;
 
   constructor(scope: Construct, id: string, props: CloudExchangeSecretsProps) {
@@ -100,20 +110,12 @@ export class CloudExchangeSecrets extends Construct {
       this.generated = false;
     } else {
       this.generated = true;
-      new RandomProvider(this, "random");
+      this.forgetRandomProviderValues();
       const allowDestroy = props.allowDestroy ?? false;
-      const random = (key: string, length: number, extra: Partial<ConstructorParameters<typeof Password>[2]> = {}) => {
-        const value = new Password(this, key, { length, special: false, ...extra });
-        // A regenerated maintenance password would lock CE out of its own databases.
-        protectFromDestroy(value, allowDestroy);
-        return value.result;
-      };
-      const jwt = random("jwt-secret-value", 64);
-      const password = random("maintenance-password-value", 32, { minLower: 2, minUpper: 2, minNumeric: 2 });
-      const cookie = random("rabbitmq-cookie-value", 32);
-      const replicaKey = random("mongo-replica-key-value", 96);
-      const rootPassword = random("mongo-root-password-value", 32, { minLower: 2, minUpper: 2, minNumeric: 2 });
-
+      const generated = (key: string, length: number) => new GeneratedPassword(this, key, { length }).value;
+      const password = generated("maintenance-password", 32);
+      const escaped = Fn.urlencode(password);
+      const strings = connectionStrings(props.release, props.topology, escaped);
       const secret = (key: string, description: string, value: string) => {
         const resource = new SecretsmanagerSecret(this, key, {
           name: `${props.namePrefix}/${key}`,
@@ -122,12 +124,18 @@ export class CloudExchangeSecrets extends Construct {
           recoveryWindowInDays: props.recoveryWindowDays,
         });
         protectFromDestroy(resource, allowDestroy);
-        new SecretsmanagerSecretVersion(this, `${key}-version`, { secretId: resource.id, secretString: value });
+        const version = new SecretsmanagerSecretVersion(this, `${key}-version`, {
+          secretId: resource.id,
+          secretStringWo: value,
+          secretStringWoVersion: 1,
+          // Written once. A version made before 0.2.0 keeps its value (a new one would lock CE
+          // out of its databases); replacing a version on purpose is `terraform apply -replace`.
+          lifecycle: { ignoreChanges: ["secret_string", "secret_string_wo_version"] },
+        });
+        protectFromDestroy(version, allowDestroy);
         return resource.arn;
       };
-      const escaped = Fn.urlencode(password);
-      const strings = connectionStrings(props.release, props.topology, escaped);
-      this.jwtSecretArn = secret("jwt-secret", "Cloud Exchange JWT signing secret", jwt);
+      this.jwtSecretArn = secret("jwt-secret", "Cloud Exchange JWT signing secret", generated("jwt-secret-value", 64));
       this.maintenanceSecretArn = secret(
         "maintenance",
         "Cloud Exchange maintenance password, its URL-escaped form and the connection strings that embed it",
@@ -140,12 +148,25 @@ export class CloudExchangeSecrets extends Construct {
       );
       this.clusterSecretArn = secret(
         "cluster",
-        "Cloud Exchange RabbitMQ Erlang cookie, MongoDB replica-set keyfile and MongoDB root password",
-        Fn.jsonencode({ RABBITMQ_COOKIE: cookie, MONGO_REPLICA_KEY: replicaKey, MONGO_ROOT_PASSWORD: rootPassword }),
+        "Cloud Exchange RabbitMQ Erlang cookie, MongoDB replica-set keyfile and MongoDB root's former password",
+        Fn.jsonencode({
+          RABBITMQ_COOKIE: generated("rabbitmq-cookie-value", 32),
+          MONGO_REPLICA_KEY: generated("mongo-replica-key-value", 96),
+          MONGO_ROOT_PASSWORD: password,
+        }),
       );
       this.kmsKeyArns = [props.kmsKeyArn];
     }
     this.secretArns = [this.jwtSecretArn, this.maintenanceSecretArn, this.clusterSecretArn];
+  }
+
+  /**
+   * Before 0.2.0 the values came from the random provider and stayed in the
+   * state: Terraform forgets those resources (the secrets keep their values).
+   */
+  private forgetRandomProviderValues(): void {
+    const names = ["jwt-secret-value", "maintenance-password-value", "rabbitmq-cookie-value", "mongo-replica-key-value", "mongo-root-password-value"];
+    new ForgottenResources(this, "random-provider-values", { addresses: names.map((name) => `random_password.${terraformNameOf(this)}_${name}`) });
   }
 
   /** `valueFrom` of one key of the maintenance secret. */

@@ -14,8 +14,10 @@ import { Cluster } from "../cluster/cluster";
 import { defenderNames, derive, Derived, Environment } from "../config";
 import { EncryptionKey } from "../encryption/encryption-key";
 import { TaskRoles } from "../iam/task-roles";
+import { applyPermissionsBoundary } from "../iam/permissions-boundary";
 import { LoadBalancer, listenerPorts } from "../ingress/load-balancer";
 import { AwsServiceEndpoints } from "../network/aws-service-endpoints";
+import { foreignEcrRepositories } from "../network/endpoint-policies";
 import { Network } from "../network/network";
 import { SecurityGroups, UI_PORT, UiAccess } from "../network/security-groups";
 import { Alarms } from "../observability/alarms";
@@ -89,6 +91,7 @@ export class CloudExchangeStack extends ReadableStack {
       allowedAccountIds: [env.accountId],
       defaultTags: [{ tags: stackTags(env) }],
     });
+    if (env.iam.permissionsBoundaryName) applyPermissionsBoundary(this, { policyName: env.iam.permissionsBoundaryName, ...where });
     this.remoteState = new RemoteState(this, "remote-state", {
       environmentName: env.name,
       bucket: env.state.bucket,
@@ -109,6 +112,7 @@ export class CloudExchangeStack extends ReadableStack {
       kmsKeyArn: key.keyArn,
       retentionDays: env.logs.retentionDays,
       executeCommandAudit: env.workload.enableExecuteCommand,
+      allowDestroy,
     });
 
     const ingress = env.ingress;
@@ -130,6 +134,7 @@ export class CloudExchangeStack extends ReadableStack {
               ? { trafficType: env.network.flowLogs.trafficType, retentionDays: env.network.flowLogs.retentionDays ?? env.logs.retentionDays, kmsKeyArn: key.keyArn }
               : undefined,
             s3GatewayEndpoint: env.network.s3GatewayEndpoint,
+            confineS3GatewayEndpoint: env.proxy?.awsServiceAccess === "vpc-endpoints",
             ...where,
           })
         : new Network(this, "network", {
@@ -167,7 +172,8 @@ export class CloudExchangeStack extends ReadableStack {
     if (securityGroups.endpointSecurityGroup) {
       new AwsServiceEndpoints(this, "aws-service-endpoints", {
         prefix: d.prefix,
-        region: env.region,
+        ...where,
+        pullRepositoryArns: foreignEcrRepositories(env),
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         securityGroupId: securityGroups.endpointSecurityGroup.id,
@@ -219,7 +225,7 @@ export class CloudExchangeStack extends ReadableStack {
       env.images.registryCredentialsSecretArn,
       ...Object.values(env.application.secretEnvironment).map((s) => s.secretArn),
     ].filter((arn, i, all): arn is string => arn !== undefined && all.indexOf(arn) === i);
-    const upgradeSteps = env.upgrade ? fcvWalkFrom50(images.mongodb, env.upgrade.featureCompatibilityVersion) : [];
+    const upgradeSteps = env.upgrade ? fcvWalkFrom50(images.mongodb, env.upgrade.featureCompatibilityVersion, env.upgrade.images) : [];
     const ecrRepositories = [...new Set([...IMAGE_NAMES.map((name) => images[name]), ...upgradeSteps.map((s) => s.image)].map((image) => ecrRepositoryArn(image, cache)))]
       .filter((arn): arn is string => arn !== undefined)
       .sort();
@@ -291,7 +297,8 @@ export class CloudExchangeStack extends ReadableStack {
       secrets: {
         jwtSecret: secrets.jwtSecretArn,
         maintenancePassword: secrets.maintenance("MAINTENANCE_PASSWORD"),
-        mongoRootPassword: release.mongodb.ownRootPassword ? secrets.cluster("MONGO_ROOT_PASSWORD") : secrets.maintenance("MAINTENANCE_PASSWORD"),
+        maintenancePasswordEscaped: secrets.maintenance("MAINTENANCE_PASSWORD_ESCAPED"),
+        formerRootPassword: secrets.cluster("MONGO_ROOT_PASSWORD"),
         mongoConnectionString: secrets.maintenance("MONGO_CONNECTION_STRING"),
         rabbitmqConnectionString: secrets.maintenance("RABBITMQ_CONNECTION_STRING"),
         rabbitmqCookie: secrets.cluster("RABBITMQ_COOKIE"),
@@ -354,9 +361,9 @@ export class CloudExchangeStack extends ReadableStack {
       });
     }
 
-    let defender: FargateDefenderUpdater | undefined;
     if (env.defender.enabled) {
-      defender = new FargateDefenderUpdater(this, "defender", {
+      // Its outputs (defender-task-definition, -subnet-ids, -security-group-id) are plain values, never a command.
+      new FargateDefenderUpdater(this, "defender", {
         prefix: d.prefix,
         ...where,
         settings: env.defender,
@@ -389,19 +396,5 @@ export class CloudExchangeStack extends ReadableStack {
       "Secrets Manager ARNs (never the values)",
     );
     if (ha) output("node-hostnames", ha.hostnames, "DNS names of the HA nodes in the Cloud Map namespace");
-    if (defender) {
-      output(
-        "defender-run-task-command",
-        [
-          "aws ecs run-task",
-          `--region ${env.region}`,
-          `--cluster ${cluster.clusterName}`,
-          `--task-definition ${defender.taskDefinition.family}`,
-          "--launch-type FARGATE --platform-version 1.4.0",
-          `--network-configuration awsvpcConfiguration={subnets=[${network.privateSubnetIds.join(",")}],securityGroups=[${defender.securityGroup.id}],assignPublicIp=DISABLED}`,
-        ].join(" "),
-        "Runs the Prisma Cloud Fargate Defender updater once",
-      );
-    }
   }
 }

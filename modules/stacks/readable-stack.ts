@@ -26,6 +26,16 @@ export function terraformNamePart(id: string): string {
   return /^[A-Za-z_]/.test(cleaned) ? cleaned : `_${cleaned}`;
 }
 
+/** The Terraform name a construct's path gives below its stack (the prefix of every name inside it). */
+export function terraformNameOf(construct: Construct): string {
+  const scopes = construct.node.scopes;
+  const stackIndex = scopes.findIndex((scope) => TerraformStack.isStack(scope));
+  return scopes
+    .slice(stackIndex + 1)
+    .map((scope) => terraformNamePart(scope.node.id))
+    .join("_");
+}
+
 /** Base of every stack in this project. */
 export abstract class ReadableStack extends TerraformStack {
   private readonly allocatedIds = new Map<string, string>();
@@ -38,8 +48,7 @@ export abstract class ReadableStack extends TerraformStack {
   /** Joins the construct path below the stack with `_`; refuses two constructs mapping to one name. */
   protected override allocateLogicalId(tfElement: TerraformElement | Node): string {
     const node = TerraformElement.isTerraformElement(tfElement) ? tfElement.node : tfElement;
-    const below = node.scopes.slice(node.scopes.indexOf(this) + 1);
-    const logicalId = below.map((scope) => terraformNamePart(scope.node.id)).join("_");
+    const logicalId = terraformNameOf(node.scopes[node.scopes.length - 1]);
     const owner = this.allocatedIds.get(logicalId);
     if (owner !== undefined && owner !== node.path) {
       throw new Error(`Constructs ${owner} and ${node.path} would share the Terraform name "${logicalId}"`);

@@ -8,10 +8,11 @@ import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
+import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { policyDocument } from "../iam/policy";
 import { PrivateSubnet } from "../network/network";
-import { protectFromDestroy } from "../protection";
+import { protectAdopted, protectFromDestroy } from "../protection";
 
 /** One directory of the file system, exposed through an access point. */
 export interface AccessPointSpec {
@@ -41,11 +42,12 @@ export interface FileSystemProps {
   readonly securityGroupId: string;
   /** The access points. */
   readonly accessPoints: readonly AccessPointSpec[];
-  /** Leave the file system without prevent_destroy. Default false. */
+  /** Leave the file system without prevent_destroy. Default false. Never applies to an adopted file system (see adopt). */
   readonly allowDestroy?: boolean;
   /**
    * An existing file system to manage in place (import blocks), with the settings that would replace it if
-   * they differed: taken from here, never from the defaults above. Default: a new file system.
+   * they differed: taken from here, never from the defaults above. The file system, its mount targets and
+   * the kept access points always carry prevent_destroy. Default: a new file system.
    */
   readonly adopt?: AdoptedFileSystem;
 }
@@ -60,12 +62,19 @@ export interface AdoptedFileSystem {
   readonly creationToken: string;
   /** Its performance mode. */
   readonly performanceMode: string;
-  /** Its mount targets, in the order of the subnets. */
-  readonly mountTargetIds: readonly string[];
+  /** Its mount targets by the ID of the subnet each is in; every subnet of `subnets` must have one. */
+  readonly mountTargetIds: Readonly<Record<string, string>>;
   /** Access points to keep, by this project's key. */
   readonly accessPointIds: Readonly<Record<string, string>>;
   /** Permissions the kept access points were created with. */
   readonly accessPointPermissions: string;
+}
+
+/** The adopted mount target in a subnet: imported where it is, since one at another subnet's address would be replaced. */
+function adoptedMountTarget(adopt: AdoptedFileSystem, subnetId: string): string {
+  const id = adopt.mountTargetIds[subnetId];
+  if (!id) throw new Error(`adopt: no mount target listed for subnet ${subnetId} (EFS allows one per zone, so a new one cannot be made beside the existing one)`);
+  return id;
 }
 
 /** What an NFS client may do with an EFS file system under IAM authorization. */
@@ -83,6 +92,9 @@ export class FileSystem extends Construct {
   readonly accessPoints: ReadonlyMap<string, EfsAccessPoint>;
   /** Mount targets; tasks must not start before they exist. */
   readonly mountTargets: EfsMountTarget[];
+  private readonly adopted: TerraformResource[] = [];
+  private policy?: EfsFileSystemPolicy;
+  private readonly backupPolicy: EfsBackupPolicy;
 
   constructor(scope: Construct, id: string, props: FileSystemProps) {
     super(scope, id);
@@ -95,22 +107,22 @@ export class FileSystem extends Construct {
       throughputMode: props.throughputMode,
       tags: { Name: `${props.prefix}-data` },
     });
-    if (adopt) this.fileSystem.importFrom(adopt.fileSystemId);
-    protectFromDestroy(this.fileSystem, props.allowDestroy ?? false);
+    if (adopt) this.adopt(this.fileSystem, adopt.fileSystemId);
+    else protectFromDestroy(this.fileSystem, props.allowDestroy ?? false);
     this.fileSystemId = this.fileSystem.id;
     this.fileSystemArn = this.fileSystem.arn;
 
-    new EfsBackupPolicy(this, "backup-policy", {
+    this.backupPolicy = new EfsBackupPolicy(this, "backup-policy", {
       fileSystemId: this.fileSystemId,
       backupPolicy: { status: "ENABLED" },
     });
-    this.mountTargets = props.subnets.map((subnet, i) => {
+    this.mountTargets = props.subnets.map((subnet) => {
       const target = new EfsMountTarget(this, `mount-target_${subnet.zone}`, {
         fileSystemId: this.fileSystemId,
         subnetId: subnet.subnetId,
         securityGroups: [props.securityGroupId],
       });
-      if (adopt) target.importFrom(adopt.mountTargetIds[i]);
+      if (adopt) this.adopt(target, adoptedMountTarget(adopt, subnet.subnetId));
       return target;
     });
     const accessPoints = new Map<string, EfsAccessPoint>();
@@ -128,10 +140,29 @@ export class FileSystem extends Construct {
         },
         tags: { Name: `${props.prefix}-${spec.key}` },
       });
-      if (adopted) accessPoint.importFrom(adopted);
+      if (adopted) this.adopt(accessPoint, adopted);
       accessPoints.set(spec.key, accessPoint);
     }
     this.accessPoints = accessPoints;
+  }
+
+  /** Imports an existing resource at this construct's address and protects it from any destroy. */
+  private adopt(resource: TerraformResource, id: string): void {
+    resource.importFrom(id);
+    protectAdopted(resource);
+    this.adopted.push(resource);
+  }
+
+  /**
+   * What Terraform manages of an adopted deployment's data: the file system,
+   * mount targets and access points it imported, and the backup and file
+   * system policies it sets on that file system. These must leave the state
+   * (`terraform state rm`) before the data goes back to the deployment it
+   * came from. Empty without adopt.
+   */
+  adoptedResources(): TerraformResource[] {
+    if (this.adopted.length === 0) return [];
+    return [...this.adopted, this.backupPolicy, ...(this.policy ? [this.policy] : [])];
   }
 
   /**
@@ -143,7 +174,7 @@ export class FileSystem extends Construct {
    * exists (the role's own policy names this file system).
    */
   allowOnlyClient(roleArn: string): EfsFileSystemPolicy {
-    return new EfsFileSystemPolicy(this, "file-system-policy", {
+    this.policy = new EfsFileSystemPolicy(this, "file-system-policy", {
       fileSystemId: this.fileSystemId,
       bypassPolicyLockoutSafetyCheck: false,
       policy: policyDocument([
@@ -183,5 +214,6 @@ export class FileSystem extends Construct {
         },
       ]),
     });
+    return this.policy;
   }
 }

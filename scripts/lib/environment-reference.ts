@@ -130,9 +130,11 @@ export function renderEnvironmentReference(): string {
   return lines.join("\n");
 }
 
-/** One field of the environment schema: its path, whether it is required, and its default (JSON) if it has one. */
+/** One field of the environment schema: its path, its type, whether it is required, and its default (JSON) if it has one. */
 export interface EnvironmentField {
   readonly path: string;
+  /** As the reference states it (`string`, `list of string`, `one of the forms below`, ...). */
+  readonly type: string;
   readonly required: boolean;
   readonly default?: unknown;
 }
@@ -141,7 +143,8 @@ export interface EnvironmentField {
 export function environmentFields(): EnvironmentField[] {
   const fields: EnvironmentField[] = [];
   const walk = (schema: JsonSchema, path: string, required: boolean) => {
-    if (path) fields.push({ path, required, ...(schema.default !== undefined ? { default: schema.default } : {}) });
+    const type = schema.type === "object" && schema.properties ? "object" : typeOf(schema);
+    if (path) fields.push({ path, type, required, ...(schema.default !== undefined ? { default: schema.default } : {}) });
     const items = schema.type === "array" ? schema.items : undefined;
     if (schema.type === "object" && schema.properties) {
       for (const [key, child] of Object.entries(schema.properties)) walk(child, path ? `${path}.${key}` : key, schema.required?.includes(key) ?? false);

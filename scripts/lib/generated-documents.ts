@@ -7,7 +7,8 @@ import { estimate, renderEstimates } from "../../modules/cost/estimate";
 import { renderArchitecture } from "./architecture-diagram";
 import { renderEnvironmentJsonSchema, renderEnvironmentReference } from "./environment-reference";
 import { renderOutputsReference } from "./outputs-reference";
-import { renderPipelinePolicy } from "./pipeline-policy";
+import { renderPipelineExamples } from "./pipeline-policy";
+import { renderPipelineWorkflow } from "./pipeline-workflow";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -34,7 +35,8 @@ export function generatedDocuments(): Record<string, () => string> {
     "docs/environment.schema.json": renderEnvironmentJsonSchema,
     "docs/architecture.md": renderArchitecture,
     "docs/outputs.md": renderOutputsReference,
-    "examples/pipeline-deploy-policy.json": renderPipelinePolicy,
+    ...Object.fromEntries(Object.entries(renderPipelineExamples()).map(([file, content]) => [file, () => content])),
+    "examples/github-actions/cloud-exchange.yml": renderPipelineWorkflow,
     "README.md": () => withSection("README.md", "cost", renderShippedCosts()),
   };
 }

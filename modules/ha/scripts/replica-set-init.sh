@@ -11,11 +11,13 @@
 #   unreachable waits instead of starting a second set).
 #
 # Environment: CE_NODE_HOST, CE_NODE_HOSTS (comma-separated), CE_SEED_HOST,
-# CE_REPLICA_SET, CE_SHARED_DIR, MONGO_ROOT_PASSWORD (from Secrets Manager;
-# CE_PREVIOUS_ROOT_PASSWORD too while the mongodb container moves root off
-# the maintenance password);
-# optional CE_POLL_SECONDS (default 15) and CE_MAX_ROUNDS (default: no limit;
-# the script exits 3 after that many rounds without becoming a member).
+# CE_REPLICA_SET, CE_SHARED_DIR, MONGO_ROOT_PASSWORD (the maintenance
+# password, from Secrets Manager; CE_PREVIOUS_ROOT_PASSWORD too, root's former
+# password, while the mongodb container moves root back to it);
+# optional CE_MONGO_TLS_DIR (connect over TLS with the task's client
+# certificate: CE 6.x members accept nothing else), CE_POLL_SECONDS (default
+# 15) and CE_MAX_ROUNDS (default: no limit; the script exits 3 after that many
+# rounds without becoming a member).
 set -uo pipefail
 # mongosh reads the password from the environment inside JavaScript: it is never on a command line.
 shell="${CE_MONGO_SHELL:-$(command -v mongosh)}"
@@ -26,12 +28,16 @@ port=27017
 self="$CE_NODE_HOST:$port"
 marker="$CE_SHARED_DIR/replica-set-initiated"
 IFS=',' read -r -a hosts <<< "$CE_NODE_HOSTS"
+tls=()
+if [ -n "${CE_MONGO_TLS_DIR:-}" ]; then
+  tls=(--tls --tlsCAFile "$CE_MONGO_TLS_DIR/tls_cert_ca.crt" --tlsCertificateKeyFile "$CE_MONGO_TLS_DIR/tls_cert_key.pem")
+fi
 
 log() { echo "replica-set-init [$CE_NODE_HOST]: $*"; }
 
 # Runs JavaScript on a host as root; prints its last output line (nothing if unreachable).
 on_host() {
-  timeout 30 "$shell" --quiet --host "$1" --port "$port" --eval "
+  timeout 30 "$shell" "${tls[@]}" --quiet --host "$1" --port "$port" --eval "
     function rootWith(p) { try { return !!p && !!db.getSiblingDB('admin').auth('root', p); } catch (e) { return false; } }
     if (!rootWith(process.env.MONGO_ROOT_PASSWORD) && !rootWith(process.env.CE_PREVIOUS_ROOT_PASSWORD)) { print('ERROR authentication failed'); quit(2); }
     $2" 2>/dev/null | tail -n 1

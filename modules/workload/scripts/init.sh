@@ -11,10 +11,19 @@ database_uid="${CE_DATABASE_UID:-1001}"
 
 # 1. MongoDB's first-start script: creates Cloud Exchange's database user. The
 #    image's entrypoint sources it only when the data directory is empty, with
-#    the password from the mongodb container's own environment.
+#    the password from the mongodb container's own environment. The values
+#    reach the JavaScript as JSON strings, escaped by the script itself, so a
+#    password with quotes or backslashes is data, never code.
 cat > "$mongo_init_dir/10-cloud-exchange-user.sh" <<'SCRIPT'
+shopt -u patsub_replacement 2>/dev/null || true
+ce_json_string() {
+  local s="$1"
+  s="${s//\\/\\\\}"; s="${s//\"/\\\"}"
+  s="${s//$'\n'/\\n}"; s="${s//$'\r'/\\r}"; s="${s//$'\t'/\\t}"
+  printf '"%s"' "$s"
+}
 "${mongo[@]}" "$MONGO_INITDB_DATABASE" <<EOJS
-db.createUser({ user: "$MONGODB_USERNAME", pwd: "$MONGODB_PASSWORD", roles: [{ role: "dbOwner", db: "$MONGO_INITDB_DATABASE" }] });
+db.createUser({ user: $(ce_json_string "$MONGODB_USERNAME"), pwd: $(ce_json_string "$MONGODB_PASSWORD"), roles: [{ role: "dbOwner", db: $(ce_json_string "$MONGO_INITDB_DATABASE") }] });
 EOJS
 SCRIPT
 chmod 0644 "$mongo_init_dir/10-cloud-exchange-user.sh"
@@ -30,7 +39,17 @@ if [ -n "${CE_INTER_NODE_TLS:-}" ]; then
 fi
 echo "init: wrote the RabbitMQ settings"
 
-# 3. The custom CA certificate (e.g. of a TLS-inspecting proxy), when configured,
+# 3. Mount points other containers need inside read-only task-local volumes
+#    (CE_MOUNT_POINTS, colon-separated, in this container's view): the
+#    runtime cannot make them there.
+if [ -n "${CE_MOUNT_POINTS:-}" ]; then
+  old_ifs="$IFS"; IFS=:
+  for mount_point in $CE_MOUNT_POINTS; do mkdir -p "$mount_point"; done
+  IFS="$old_ifs"
+  echo "init: made the mount points $CE_MOUNT_POINTS"
+fi
+
+# 4. The custom CA certificate (e.g. of a TLS-inspecting proxy), when configured,
 #    under the name the release's core reads (CE 6 takes only .crt files).
 if [ -n "${CUSTOM_CA_CERT:-}" ]; then
   printf '%s\n' "$CUSTOM_CA_CERT" > "$ca_dir/${CE_CUSTOM_CA_FILE:-cert.pem}"
@@ -38,7 +57,7 @@ if [ -n "${CUSTOM_CA_CERT:-}" ]; then
   echo "init: installed the custom CA certificate"
 fi
 
-# 4. The MongoDB replica-set keyfile (HA), owned by the database user, mode 400.
+# 5. The MongoDB replica-set keyfile (HA), owned by the database user, mode 400.
 if [ -n "${MONGO_REPLICA_KEY:-}" ]; then
   printf '%s' "$MONGO_REPLICA_KEY" > "$keyfile_dir/keyfile"
   chown "$database_uid:$database_uid" "$keyfile_dir/keyfile"
@@ -46,7 +65,7 @@ if [ -n "${MONGO_REPLICA_KEY:-}" ]; then
   echo "init: installed the replica-set keyfile"
 fi
 
-# 5. TLS inside the task (CE 6.x), on EFS, shared by every node of an HA
+# 6. TLS inside the task (CE 6.x), on EFS, shared by every node of an HA
 #    cluster: a CA whose key only this container sees, one leaf certificate
 #    for MongoDB, RabbitMQ and core (SAN: CE's names and the node names), and
 #    the UI's own certificate unless the operator installed one. Each is made

@@ -3,30 +3,41 @@
 # arguments, replacing this shell, so mongod receives ECS's SIGTERM (CE's
 # compose file keeps it in the background behind bash, where it never gets
 # one). Once mongod answers, in the background:
-# - when CE_PREVIOUS_ROOT_PASSWORD is set (data whose root user still has the
-#   maintenance password, from before root had a secret of its own, or from
-#   CE 5.0), it moves root to MONGO_INITDB_ROOT_PASSWORD: on a standalone
-#   mongod or the primary; a secondary waits for the change to replicate;
+# - when CE_PREVIOUS_ROOT_PASSWORD is set (root's password before 0.2.0 of
+#   this project, which moved root off the maintenance password), it moves
+#   root back to MONGO_INITDB_ROOT_PASSWORD, the maintenance password CE's
+#   core logs in as root with: on a standalone mongod or the primary; a
+#   secondary waits for the change to replicate;
 # - when MONGODB_AUTOCOMPACT_ENABLED is true it turns on CE 6.1's autoCompact
-#   (standalone, PRIMARY or SECONDARY).
+#   (standalone, PRIMARY or SECONDARY; like CE, it waits as long as it takes
+#   for an HA member to become one).
 # It logs in as root with passwords read inside mongosh from the environment:
-# never on a command line, never in the log.
+# never on a command line, never in the log; over TLS with the task's client
+# certificate when CE_MONGO_TLS_DIR is set (an HA member accepts nothing else).
 set -euo pipefail
 delay="${CE_AUTOCOMPACT_DELAY_SECONDS:-30}"
 poll="${CE_AUTOCOMPACT_POLL_SECONDS:-30}"
-attempts="${CE_AUTOCOMPACT_ATTEMPTS:-60}"
+# 0: no limit.
+attempts="${CE_AUTOCOMPACT_ATTEMPTS:-0}"
+tls=()
+if [ -n "${CE_MONGO_TLS_DIR:-}" ]; then
+  tls=(--tls --tlsCAFile "$CE_MONGO_TLS_DIR/tls_cert_ca.crt" --tlsCertificateKeyFile "$CE_MONGO_TLS_DIR/tls_cert_key.pem")
+fi
+
+# Whether another attempt may follow attempt $1.
+another() { [ "$attempts" -eq 0 ] || [ "$1" -lt "$attempts" ]; }
 
 # Runs JavaScript as root; prints its last output line.
 as_root() {
-  mongosh --quiet --eval "
+  mongosh "${tls[@]}" --quiet --eval "
     if (!db.getSiblingDB('admin').auth('root', process.env.MONGO_INITDB_ROOT_PASSWORD)) { print('AUTH_FAILED'); quit(3); }
     $1" 2>/dev/null | tail -n 1
 }
 
 move_root_password() {
-  local result
-  for _ in $(seq 1 "$attempts"); do
-    result="$(mongosh --quiet --eval "
+  local result attempt=0
+  while attempt=$((attempt + 1)); do
+    result="$(mongosh "${tls[@]}" --quiet --eval "
       function rootWith(password) {
         try { return !!db.getSiblingDB('admin').auth('root', password); } catch (e) { return false; }
       }
@@ -38,17 +49,18 @@ move_root_password() {
         else { db.getSiblingDB('admin').changeUserPassword('root', process.env.MONGO_INITDB_ROOT_PASSWORD); print('MOVED'); }
       }" 2>/dev/null | tail -n 1 || true)"
     case "$result" in
-      CURRENT) echo "mongodb: root uses its own secret"; return 0 ;;
-      MOVED) echo "mongodb: root moved from the maintenance password to its own secret"; return 0 ;;
+      CURRENT) echo "mongodb: root uses the maintenance password"; return 0 ;;
+      MOVED) echo "mongodb: root moved back to the maintenance password from its former own password"; return 0 ;;
     esac
+    another "$attempt" || break
     sleep "$poll"
   done
-  echo "mongodb: root still uses the maintenance password: neither password worked or this node never saw the change (${result:-no answer})"
+  echo "mongodb: root does not use the maintenance password: neither password worked or this node never saw the change (${result:-no answer})"
 }
 
 enable_auto_compact() {
-  local state result
-  for _ in $(seq 1 "$attempts"); do
+  local state result attempt=0
+  while attempt=$((attempt + 1)); do
     state="$(as_root 'try { var s = db.adminCommand({ replSetGetStatus: 1 }); print(s.ok ? s.myState : "STANDALONE"); } catch (e) { print(/NotYetInitialized|no replset config/.test(String(e)) ? "UNINITIALIZED" : "STANDALONE"); }' || true)"
     case "$state" in
       1|2|STANDALONE)
@@ -57,6 +69,7 @@ enable_auto_compact() {
         return 0
         ;;
     esac
+    another "$attempt" || break
     sleep "$poll"
   done
   echo "mongodb: autoCompact not enabled: mongod never became ready"

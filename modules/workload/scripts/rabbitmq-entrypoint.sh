@@ -9,7 +9,8 @@
 set -euo pipefail
 server="${CE_RABBITMQ_SERVER:-docker-entrypoint.sh rabbitmq-server}"
 cookie_file="${HOME:-/var/lib/rabbitmq}/.erlang.cookie"
-printf '%s' "$RABBITMQ_COOKIE" > "$cookie_file"
+# Created owner-only: no moment exists when another user could read it.
+(umask 077 && rm -f "$cookie_file" && printf '%s' "$RABBITMQ_COOKIE" > "$cookie_file")
 chmod 600 "$cookie_file"
 # HA: resolve this node's own long name locally, so the server and the
 # health-check CLI never wait for the node's DNS record (other nodes still
