@@ -1,7 +1,7 @@
 /** Documents generated from code are committed up to date. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { generatedDocuments } from "../../scripts/lib/generated-documents";
+import { generatedDocuments, staleGeneratedFiles } from "../../scripts/lib/generated-documents";
 import { environmentFieldPaths } from "../../scripts/lib/environment-reference";
 import { diagramOf } from "../../scripts/lib/architecture-diagram";
 import { environmentSources } from "../../environments";
@@ -14,6 +14,10 @@ const ROOT = join(__dirname, "..", "..");
 describe("generated documents", () => {
   it.each(Object.entries(generatedDocuments()))("%s matches what the code produces (run npm run docs)", (file, render) => {
     expect(readFileSync(join(ROOT, file), "utf8")).toBe(render());
+  });
+
+  it("leaves nothing in a generated directory that the code no longer produces (run npm run docs)", () => {
+    expect(staleGeneratedFiles()).toEqual([]);
   });
 
   it("the environment reference lists every top-level field of the schema", () => {
