@@ -28,18 +28,6 @@ const NOT_COPIED = new Set(["node_modules", ".git", "cdktf.out", "coverage", ".b
 /** The file the copy's Jest run writes its results to. */
 const RESULTS = "jest-results.json";
 
-/**
- * Suites known to fail in a fork, each with the one test that fails and
- * why. An entry that stops failing fails this suite, so it is removed the
- * day the gap closes.
- */
-const KNOWN_GAPS: Record<string, { readonly test: string; readonly why: string }> = {
-  "__tests__/docs/examples.test.ts": {
-    test: "tests, plans with a saved artifact, and applies that plan behind an approval",
-    why: "the example workflow (examples/github-actions) lists the shipped stacks by name",
-  },
-};
-
 /** The commands of the README's "Your environments" section, in order (comments and blank lines left out). */
 export function documentedSteps(readme: string): string[] {
   const section = readme.split(/^### Your environments$/m)[1]?.split(/^##+ /m)[0] ?? "";
@@ -124,7 +112,7 @@ describe("a fork that replaces the example environments (README, Your environmen
     expect({ started: suites.length > 0, stderr: suites.length > 0 ? "" : jest.stderr.slice(-3000) }).toEqual({ started: true, stderr: "" });
     const failed = suites
       // A suite with skipped tests reports "focused"; failed is failed.
-      .filter((suite) => (suite.status === "failed" || suite.assertionResults.some((a) => a.status === "failed")) && !(suiteName(suite) in KNOWN_GAPS))
+      .filter((suite) => suite.status === "failed" || suite.assertionResults.some((a) => a.status === "failed"))
       .map((suite) => {
         const failures = suite.assertionResults.filter((a) => a.status === "failed").map((a) => `${a.title}: ${a.failureMessages.join("\n").slice(0, 1500)}`);
         return `${suiteName(suite)} (${suite.status}): ${[suite.message.slice(0, 1500), ...failures].filter(Boolean).join("\n")}`;
@@ -137,12 +125,5 @@ describe("a fork that replaces the example environments (README, Your environmen
     for (const suite of ["__tests__/app/environment-files.test.ts", "__tests__/policy/policy.test.ts", "__tests__/plan/offline-plan.test.ts", "__tests__/docs/generated-docs.test.ts"]) {
       expect(names).toContain(suite);
     }
-  });
-
-  it.each(Object.entries(KNOWN_GAPS))("still meets the known gap %s (remove its entry once it passes in a fork)", (suite, gap) => {
-    const result = suites.find((s) => suiteName(s) === suite);
-    expect(result).toBeDefined();
-    const failing = result!.assertionResults.filter((a) => a.status === "failed").map((a) => a.title);
-    expect({ suite, failing, why: gap.why }).toEqual({ suite, failing: [gap.test], why: gap.why });
   });
 });
