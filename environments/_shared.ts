@@ -3,12 +3,10 @@
  * spread these and override what differs. Files starting with `_` are not
  * environments.
  */
-import type { EnvironmentInput } from "../modules/config";
+import type { EnvironmentInput } from "../modules";
 
-/** Typing helper for environment files: checks the fields while you type. */
-export function defineEnvironment(environment: EnvironmentInput): EnvironmentInput {
-  return environment;
-}
+/** The typing helper of environment files, from the library's public entry point (modules/index.ts). */
+export { defineEnvironment } from "../modules";
 
 /** The AWS account, region, state bucket and tags all environments share. */
 export const shared = {

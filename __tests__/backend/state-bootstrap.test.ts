@@ -1,5 +1,5 @@
 /** The ce-state-bootstrap stack creates hardened, protected state buckets. */
-import { stateBuckets } from "../../main";
+import { stateBuckets } from "../../modules/app";
 import { ConfigError, parseEnvironments } from "../../modules/config";
 import { ACCOUNT, baseEnvironment } from "../support/fixtures";
 import { evaluate, statementsOf } from "../support/iam-simulator";

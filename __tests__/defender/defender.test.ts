@@ -3,7 +3,6 @@
  * task definition, log group, schedule, run modes and the single-account /
  * organization switch, with its member-role stacks.
  */
-import { environmentSources } from "../../environments";
 import { EnvironmentInput, parseEnvironments, problemsOf } from "../../modules/config";
 import { ACCOUNT, baseEnvironment, REGION, secretArn } from "../support/fixtures";
 import { evaluate, statementsOf } from "../support/iam-simulator";
@@ -201,11 +200,18 @@ describe("Fargate Defender updater, organization mode", () => {
   });
 });
 
-describe("what the shipped staging updater may do (its member role, evaluated)", () => {
-  const staging = synthApp(environmentSources().map((source) => source.input as EnvironmentInput))["ce-staging"];
+describe("what a staging updater for one application cluster may do (its member role, evaluated)", () => {
+  // A staging environment whose updater protects the services of its application cluster apps-staging, nightly.
+  const staging = synthEnvironment(
+    withDefender(
+      { clusters: ["apps-staging"], passRoles: ["apps-staging-*"], run: { mode: "scheduled", scheduleExpression: "cron(0 3 * * ? *)", timezone: "Europe/Berlin" } },
+      "staging",
+    ),
+  );
   const statements = statementsOf(resourceNamed(staging, "aws_iam_role_policy", "defender_member-role_policy").policy);
-  const account = "123456789012";
-  const service = (cluster: string, name: string, region = "us-east-1") => `arn:aws:ecs:${region}:${account}:service/${cluster}/${name}`;
+  const account = ACCOUNT;
+  const region = REGION;
+  const service = (cluster: string, name: string, where = region) => `arn:aws:ecs:${where}:${account}:service/${cluster}/${name}`;
   const update = (resource: string) => evaluate(statements, { action: "ecs:UpdateService", resource });
   const pass = (role: string) =>
     evaluate(statements, { action: "iam:PassRole", resource: `arn:aws:iam::${account}:role/${role}`, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
@@ -224,10 +230,10 @@ describe("what the shipped staging updater may do (its member role, evaluated)",
   });
 
   it("cannot act in another region", () => {
-    expect(update(service("apps-staging", "checkout", "eu-west-1"))).toBe("implicitly denied");
-    const register = (region: string) => evaluate(statements, { action: "ecs:RegisterTaskDefinition", resource: "*", context: { "aws:RequestedRegion": region } });
-    expect(register("us-east-1")).toBe("allowed");
-    expect(register("eu-west-1")).toBe("implicitly denied");
+    expect(update(service("apps-staging", "checkout", "us-east-1"))).toBe("implicitly denied");
+    const register = (where: string) => evaluate(statements, { action: "ecs:RegisterTaskDefinition", resource: "*", context: { "aws:RequestedRegion": where } });
+    expect(register(region)).toBe("allowed");
+    expect(register("us-east-1")).toBe("implicitly denied");
   });
 
   it("passes only the protected services' roles, never Cloud Exchange's or an administrator's", () => {

@@ -1,5 +1,6 @@
 /** The environment model: schema, validation, loading and derived settings. */
 export * from "./cidr";
+export * from "./define-environment";
 export * from "./derive";
 export * from "./errors";
 export * from "./load";

@@ -41,6 +41,7 @@ import {
 } from "./sizing";
 import { defenderSchema, checkDefender } from "./defender-schema";
 import { adoptSchema, checkUpgradeAndAdoption } from "./adopt-schema";
+import { policyExceptionsSchema } from "./policy-exceptions-schema";
 import { checkUpgradeImageDigests, upgradeImages, upgradeSchema } from "./upgrade-schema";
 import { NACL_RULE_QUOTA, naclClientRules, PRIVATE_NACL_FIXED_RULES } from "../network/network-acl-rules";
 import { DEFAULT_RELEASE, RELEASE_IDS, releaseOf } from "../releases";
@@ -566,6 +567,7 @@ export const environmentObject = z.strictObject({
   defender: defenderSchema,
   upgrade: upgradeSchema,
   adopt: adoptSchema.optional(),
+  policyExceptions: policyExceptionsSchema,
 });
 
 /**

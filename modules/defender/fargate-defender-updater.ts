@@ -1,6 +1,7 @@
 /**
- * The optional Prisma Cloud Fargate Defender updater (reference 004): a
- * Fargate task that adds (and upgrades) Prisma Cloud runtime defenders in the
+ * The optional Prisma Cloud Fargate Defender updater (as Palo Alto Networks'
+ * Prisma Cloud Fargate Defender updater document describes it): a Fargate
+ * task that adds (and upgrades) Prisma Cloud runtime defenders in the
  * Fargate services of this account, or of every listed account of an
  * organization, run by hand or on an EventBridge Scheduler schedule.
  *
