@@ -28,11 +28,36 @@ export function describeOnRunner(title: string, body: () => void): void {
   describe(title, body);
 }
 
+/** How the load balancer checks the UI: the stack's target group health check on port 3000. */
+export interface UiHealthCheck {
+  readonly protocol: "http" | "https";
+  readonly path: string;
+  /** The HTTP codes it accepts (`200`, `200-299`, `200,302`). */
+  readonly matcher: string;
+}
+
 /** An environment and the task definitions of its stacks. */
 export interface EnvironmentTasks {
   readonly environment: Environment;
   readonly source: string;
   readonly tasks: readonly TaskModel[];
+  /** The target group's health check, when the environment has a load balancer. */
+  readonly uiHealthCheck?: UiHealthCheck;
+}
+
+/** Whether an HTTP status is one a target group's matcher accepts. */
+export function matcherAccepts(matcher: string, status: number | undefined): boolean {
+  if (status === undefined) return false;
+  return matcher.split(",").some((part) => {
+    const [low, high = low] = part.trim().split("-").map(Number);
+    return status >= low && status <= high;
+  });
+}
+
+function uiHealthCheckOf(json: { resource?: Record<string, Record<string, any>> }): UiHealthCheck | undefined {
+  const group = Object.values(json.resource?.aws_lb_target_group ?? {}).find((g) => g.port === 3000);
+  const check = group?.health_check;
+  return check ? { protocol: String(check.protocol).toLowerCase() === "https" ? "https" : "http", path: check.path, matcher: check.matcher } : undefined;
 }
 
 /** Every environment file's tasks, and the CE 5.0 fixture's, synthesized as `cdktf synth` does. */
@@ -45,7 +70,8 @@ export function environmentTasks(): EnvironmentTasks[] {
     return environments.map((environment, i) => {
       const stack = `ce-${environment.name}`;
       const json = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
-      return { environment, source: sources[i].source, tasks: tasksOf(stack, json).sort((a, b) => a.family.localeCompare(b.family)) };
+      const uiHealthCheck = uiHealthCheckOf(json);
+      return { environment, source: sources[i].source, tasks: tasksOf(stack, json).sort((a, b) => a.family.localeCompare(b.family)), ...(uiHealthCheck ? { uiHealthCheck } : {}) };
     });
   } finally {
     rmSync(outdir, { recursive: true, force: true });

@@ -73,6 +73,7 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 export class RunningTask {
   private readonly tracked = new Map<string, Tracked>();
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly history: string[] = [];
   private stopping?: Promise<void>;
   /** Why the task stopped, once it did. */
   stoppedReason?: string;
@@ -107,6 +108,11 @@ export class RunningTask {
   private statusOf(t: Tracked): ContainerStatus {
     const d = t.container.definition;
     return { name: d.name, essential: d.essential, state: t.state, ...(d.healthCheck ? { health: t.health } : {}), ...(t.exitCode !== undefined ? { exitCode: t.exitCode } : {}), ...(t.reason ? { reason: t.reason } : {}) };
+  }
+
+  /** What happened so far, in order: `<container> started`, `<container> healthy`, `<container> exited <code>`. */
+  events(): readonly string[] {
+    return [...this.history];
   }
 
   /** A container's output so far. */
@@ -189,12 +195,14 @@ export class RunningTask {
   private start(t: Tracked): void {
     t.state = "RUNNING";
     t.startedAt = Date.now();
+    this.history.push(`${t.container.definition.name} started`);
     const child = runContainer(t.container.launch, t.container.logFile);
     t.process = child;
     t.exited = new Promise((resolve) => {
       child.on("close", (code, signal) => {
         t.state = "STOPPED";
         t.exitCode = code ?? (signal ? 128 : undefined);
+        this.history.push(`${t.container.definition.name} exited ${t.exitCode}`);
         t.reason = t.reason ?? (signal ? `runtime killed by ${signal}` : undefined);
         removeContainer(t.container.launch.id);
         if (t.container.definition.essential && !this.stopping) void this.stop(`essential container ${t.container.definition.name} exited (${t.exitCode})`);
@@ -213,6 +221,7 @@ export class RunningTask {
       const result = await execInContainer(t.container.launch.id, command, t.container.launch.user, scaled(check.timeout)).catch(() => ({ code: undefined }));
       if (t.state !== "RUNNING") return;
       if (result.code === 0) {
+        if (t.health !== "HEALTHY") this.history.push(`${t.container.definition.name} healthy`);
         t.health = "HEALTHY";
         t.failures = 0;
       } else if (Date.now() - t.startedAt! > scaled(check.startPeriod)) {

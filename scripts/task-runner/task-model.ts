@@ -13,7 +13,7 @@ import type { ContainerDefinition } from "../../modules/workload/container-defin
 export interface AccessPointModel {
   /** The resource address, e.g. `aws_efs_access_point.storage_access-point_repos`. */
   readonly address: string;
-  /** The file system's reference (all of a stack's access points share one). */
+  /** The file system: the stack's name and its reference (`ce-dev/${aws_efs_file_system.storage_file-system.id}`); two stacks never share one. */
   readonly fileSystem: string;
   /** Root directory inside the file system. */
   readonly rootPath: string;
@@ -48,7 +48,7 @@ function unescapeTemplates(text: string): string {
 }
 
 /** The access point a volume's `access_point_id` reference names. */
-function accessPointOf(stack: Json, reference: string): AccessPointModel {
+function accessPointOf(stackName: string, stack: Json, reference: string): AccessPointModel {
   const match = /^\$\{(aws_efs_access_point)\.([^.]+)\.id\}$/.exec(reference);
   if (!match) throw new Error(`access point reference ${reference} is not of the form \${aws_efs_access_point.<name>.id}`);
   const config = stack.resource?.aws_efs_access_point?.[match[2]];
@@ -57,11 +57,16 @@ function accessPointOf(stack: Json, reference: string): AccessPointModel {
   const creation = root.creation_info ?? {};
   return {
     address: `${match[1]}.${match[2]}`,
-    fileSystem: String(config.file_system_id),
+    fileSystem: `${stackName}/${String(config.file_system_id)}`,
     rootPath: root.path ?? "/",
     creation: { uid: Number(creation.owner_uid ?? 0), gid: Number(creation.owner_gid ?? 0), permissions: parseInt(String(creation.permissions ?? "0755"), 8) },
     posixUser: { uid: Number(config.posix_user?.uid ?? 0), gid: Number(config.posix_user?.gid ?? 0) },
   };
+}
+
+/** A container definition with the lists ECS takes as empty when a definition leaves them out. */
+function withEcsDefaults(definition: Partial<ContainerDefinition>): ContainerDefinition {
+  return { ...definition, portMappings: definition.portMappings ?? [], environment: definition.environment ?? [], secrets: definition.secrets ?? [], mountPoints: definition.mountPoints ?? [] } as ContainerDefinition;
 }
 
 /** Every task definition of a synthesized stack. */
@@ -72,14 +77,14 @@ export function tasksOf(stackName: string, stack: Json): TaskModel[] {
       const efs = volume.efs_volume_configuration;
       volumes.set(
         volume.name,
-        efs ? { name: volume.name, kind: "efs", accessPoint: accessPointOf(stack, efs.authorization_config.access_point_id) } : { name: volume.name, kind: "task-local" },
+        efs ? { name: volume.name, kind: "efs", accessPoint: accessPointOf(stackName, stack, efs.authorization_config.access_point_id) } : { name: volume.name, kind: "task-local" },
       );
     }
     return {
       stack: stackName,
       resource,
       family: String(definition.family),
-      containers: JSON.parse(unescapeTemplates(definition.container_definitions)) as ContainerDefinition[],
+      containers: (JSON.parse(unescapeTemplates(definition.container_definitions)) as Partial<ContainerDefinition>[]).map(withEcsDefaults),
       volumes,
     };
   });

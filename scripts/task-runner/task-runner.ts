@@ -33,6 +33,9 @@ import { TaskAddress, TaskNetwork } from "./task-network";
 /** Looks up the value ECS would inject for a secret's `valueFrom`. */
 export type SecretLookup = (valueFrom: string) => string | undefined;
 
+/** What `aws ecs run-task --overrides` can change of a container. */
+export type ContainerOverride = Pick<Partial<ContainerDefinition>, "command" | "entryPoint" | "environment">;
+
 /** How to start a task. */
 export interface StartOptions {
   /** The secrets' values, by `valueFrom`. */
@@ -45,8 +48,12 @@ export interface StartOptions {
   readonly hosts?: Readonly<Record<string, string>>;
   /** Multiplies the health checks' interval, timeout and start period. Default 1. */
   readonly timeScale?: number;
-  /** Per-container overrides, as `aws ecs run-task --overrides` gives them (command, environment). Default: none. */
-  readonly overrides?: Readonly<Record<string, Pick<Partial<ContainerDefinition>, "command" | "entryPoint" | "environment">>>;
+  /**
+   * Per-container overrides, as `aws ecs run-task --overrides` gives them:
+   * command and entry point replace the definition's, environment variables
+   * are added to it or replace the one of the same name. Default: none.
+   */
+  readonly overrides?: Readonly<Record<string, ContainerOverride>>;
 }
 
 /** Docker's init, which ECS runs as a container's first process with initProcessEnabled. */
@@ -69,6 +76,34 @@ const parseNumericUser = (user: string) => {
   const [uid, gid] = user.split(":");
   return /^\d+$/.test(uid) ? { uid: Number(uid), gid: gid !== undefined && /^\d+$/.test(gid) ? Number(gid) : undefined } : undefined;
 };
+
+/** A container definition with run-task overrides applied, ECS's way (see {@link StartOptions.overrides}). */
+function overrideOf(definition: ContainerDefinition, override: ContainerOverride | undefined): ContainerDefinition {
+  if (!override) return definition;
+  const added = new Map((override.environment ?? []).map((e) => [e.name, e]));
+  return {
+    ...definition,
+    ...(override.command ? { command: override.command } : {}),
+    ...(override.entryPoint ? { entryPoint: override.entryPoint } : {}),
+    environment: [...definition.environment.filter((e) => !added.has(e.name)), ...added.values()],
+  };
+}
+
+/**
+ * The one-shot containers a task's servers wait for that need no server
+ * themselves: waited for with SUCCESS or COMPLETE, and depending only on
+ * others of their kind.
+ */
+function runFirst(containers: readonly ContainerDefinition[]): ContainerDefinition[] {
+  const waitedFor = new Set(containers.flatMap((c) => (c.dependsOn ?? []).filter((d) => d.condition === "SUCCESS" || d.condition === "COMPLETE").map((d) => d.containerName)));
+  let chosen = containers.filter((c) => waitedFor.has(c.name));
+  for (;;) {
+    const names = new Set(chosen.map((c) => c.name));
+    const kept = chosen.filter((c) => (c.dependsOn ?? []).every((d) => names.has(d.containerName)));
+    if (kept.length === chosen.length) return chosen;
+    chosen = kept;
+  }
+}
 
 /** The runner of one test or one `npm run task`. */
 export class TaskRunner {
@@ -110,7 +145,7 @@ export class TaskRunner {
     const hostname = options.hostname ?? `ip-${address.address.replace(/\./g, "-")}.ec2.internal`;
     const dir = join(this.directory, `task-${index}`);
     const containers = model.containers.map((definition): TaskContainer => {
-      const overridden = { ...definition, ...(options.overrides?.[definition.name] ?? {}) };
+      const overridden = overrideOf(definition, options.overrides?.[definition.name]);
       return {
         definition: overridden,
         launch: this.launchOf(model, overridden, { dir, id: `${this.runId}-${index}-${definition.name}`, address, hostname, hosts: options.hosts ?? {}, secrets: options.secrets }),
@@ -128,12 +163,13 @@ export class TaskRunner {
    * others wait for (init, core-init, upgrade steps) run to their end, for
    * real, since their work (mount points in task-local volumes, files on
    * EFS) is what the others start on; then every other container is created
-   * without starting it. Per container, the runtime's error or the one-shot's
+   * without starting it (a one-shot that waits for a server, such as
+   * replica-set-init, is only created). Per container, the runtime's error or the one-shot's
    * failure (undefined: fine).
    */
   async createAll(model: TaskModel, secrets: SecretLookup, timeScale = 1): Promise<{ container: string; user: string; error?: string }[]> {
-    const waitedFor = new Set(model.containers.flatMap((c) => (c.dependsOn ?? []).filter((d) => d.condition === "SUCCESS" || d.condition === "COMPLETE").map((d) => d.containerName)));
-    const oneShots = model.containers.filter((c) => waitedFor.has(c.name));
+    const oneShots = runFirst(model.containers);
+    const waitedFor = new Set(oneShots.map((c) => c.name));
     const results: { container: string; user: string; error?: string }[] = [];
     const address = this.allocate();
     const index = ++this.taskCount;
