@@ -4,16 +4,16 @@
  * synthesized stacks of every environment file and of the CE 5.0 fixture,
  * and a small task model for the runner's own tests.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { environmentSources } from "../../environments";
-import { buildApp } from "../../main";
-import { Environment, parseEnvironments } from "../../modules/config";
+import { EnvironmentInput } from "../../modules/config";
 import type { ContainerDefinition } from "../../modules/workload/container-definitions";
-import { AccessPointModel, TaskModel, tasksOf, VolumeModel } from "../../scripts/task-runner/task-model";
+import { EnvironmentTasks, environmentTasksOf } from "../../scripts/task-runner/stack-tasks";
+import { AccessPointModel, TaskModel, VolumeModel } from "../../scripts/task-runner/task-model";
 import { runnerUnavailable } from "../../scripts/task-runner/task-runner";
-import { baseEnvironment } from "./fixtures";
+import { baseEnvironment, haEnvironment } from "./fixtures";
+
+export { cloudExchangeTasks, matcherAccepts } from "../../scripts/task-runner/stack-tasks";
+export type { EnvironmentTasks } from "../../scripts/task-runner/stack-tasks";
 
 /** Why the runner cannot run here (one line), or undefined. */
 export const RUNNER_SKIP = runnerUnavailable();
@@ -28,59 +28,20 @@ export function describeOnRunner(title: string, body: () => void): void {
   describe(title, body);
 }
 
-/** How the load balancer checks the UI: the stack's target group health check on port 3000. */
-export interface UiHealthCheck {
-  readonly protocol: "http" | "https";
-  readonly path: string;
-  /** The HTTP codes it accepts (`200`, `200-299`, `200,302`). */
-  readonly matcher: string;
-}
-
-/** An environment and the task definitions of its stacks. */
-export interface EnvironmentTasks {
-  readonly environment: Environment;
-  readonly source: string;
-  readonly tasks: readonly TaskModel[];
-  /** The target group's health check, when the environment has a load balancer. */
-  readonly uiHealthCheck?: UiHealthCheck;
-}
-
-/** Whether an HTTP status is one a target group's matcher accepts. */
-export function matcherAccepts(matcher: string, status: number | undefined): boolean {
-  if (status === undefined) return false;
-  return matcher.split(",").some((part) => {
-    const [low, high = low] = part.trim().split("-").map(Number);
-    return status >= low && status <= high;
-  });
-}
-
-function uiHealthCheckOf(json: { resource?: Record<string, Record<string, any>> }): UiHealthCheck | undefined {
-  const group = Object.values(json.resource?.aws_lb_target_group ?? {}).find((g) => g.port === 3000);
-  const check = group?.health_check;
-  return check ? { protocol: String(check.protocol).toLowerCase() === "https" ? "https" : "http", path: check.path, matcher: check.matcher } : undefined;
-}
-
-/** Every environment file's tasks, and the CE 5.0 fixture's, synthesized as `cdktf synth` does. */
+/**
+ * Every environment file's tasks, and the CE 5.0 fixture's, synthesized as
+ * `cdktf synth` does; and a CE 6 HA fixture's when no environment file is a
+ * CE 6 HA cluster (a fork may have none).
+ */
 export function environmentTasks(): EnvironmentTasks[] {
-  const sources = [...environmentSources(), { source: "fixture legacy (CE 5.0)", input: baseEnvironment({ name: "legacy", release: "5.0", size: { preset: "medium" } }) }];
-  const environments = parseEnvironments(sources);
-  const outdir = mkdtempSync(join(tmpdir(), "ce-runner-synth-"));
-  try {
-    buildApp(environments, { outdir }).synth();
-    return environments.map((environment, i) => {
-      const stack = `ce-${environment.name}`;
-      const json = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
-      const uiHealthCheck = uiHealthCheckOf(json);
-      return { environment, source: sources[i].source, tasks: tasksOf(stack, json).sort((a, b) => a.family.localeCompare(b.family)), ...(uiHealthCheck ? { uiHealthCheck } : {}) };
-    });
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-/** The Cloud Exchange tasks of an environment (its own, not e.g. the Defender updater's). */
-export function cloudExchangeTasks(tasks: readonly TaskModel[]): TaskModel[] {
-  return tasks.filter((t) => t.containers.some((c) => c.name === "core"));
+  const files = environmentSources();
+  const inputs = files.map((s) => s.input as EnvironmentInput);
+  const haFile = inputs.some((input) => input.variant === "ha" && !String(input.release ?? "6").startsWith("5."));
+  return environmentTasksOf([
+    ...files,
+    { source: "fixture legacy (CE 5.0)", input: baseEnvironment({ name: "legacy", release: "5.0", size: { preset: "medium" } }) },
+    ...(haFile ? [] : [{ source: "fixture ha (CE 6)", input: haEnvironment({ name: "hafixture" }) }]),
+  ]);
 }
 
 /** A container for the runner's own tests, on the plain userland image. */

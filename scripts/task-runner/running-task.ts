@@ -73,7 +73,8 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 export class RunningTask {
   private readonly tracked = new Map<string, Tracked>();
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly history: string[] = [];
+  private readonly history: { readonly at: number; readonly event: string }[] = [];
+  private readonly createdAt = Date.now();
   private stopping?: Promise<void>;
   /** Why the task stopped, once it did. */
   stoppedReason?: string;
@@ -112,7 +113,16 @@ export class RunningTask {
 
   /** What happened so far, in order: `<container> started`, `<container> healthy`, `<container> exited <code>`. */
   events(): readonly string[] {
-    return [...this.history];
+    return this.history.map((h) => h.event);
+  }
+
+  /** The events with the seconds since the task started, e.g. `12.3 s rabbitmq healthy`. */
+  timeline(): readonly string[] {
+    return this.history.map((h) => `${((h.at - this.createdAt) / 1000).toFixed(1)} s ${h.event}`);
+  }
+
+  private record(event: string): void {
+    this.history.push({ at: Date.now(), event });
   }
 
   /** A container's output so far. */
@@ -195,14 +205,14 @@ export class RunningTask {
   private start(t: Tracked): void {
     t.state = "RUNNING";
     t.startedAt = Date.now();
-    this.history.push(`${t.container.definition.name} started`);
+    this.record(`${t.container.definition.name} started`);
     const child = runContainer(t.container.launch, t.container.logFile);
     t.process = child;
     t.exited = new Promise((resolve) => {
       child.on("close", (code, signal) => {
         t.state = "STOPPED";
         t.exitCode = code ?? (signal ? 128 : undefined);
-        this.history.push(`${t.container.definition.name} exited ${t.exitCode}`);
+        this.record(`${t.container.definition.name} exited ${t.exitCode}`);
         t.reason = t.reason ?? (signal ? `runtime killed by ${signal}` : undefined);
         removeContainer(t.container.launch.id);
         if (t.container.definition.essential && !this.stopping) void this.stop(`essential container ${t.container.definition.name} exited (${t.exitCode})`);
@@ -221,7 +231,7 @@ export class RunningTask {
       const result = await execInContainer(t.container.launch.id, command, t.container.launch.user, scaled(check.timeout)).catch(() => ({ code: undefined }));
       if (t.state !== "RUNNING") return;
       if (result.code === 0) {
-        if (t.health !== "HEALTHY") this.history.push(`${t.container.definition.name} healthy`);
+        if (t.health !== "HEALTHY") this.record(`${t.container.definition.name} healthy`);
         t.health = "HEALTHY";
         t.failures = 0;
       } else if (Date.now() - t.startedAt! > scaled(check.startPeriod)) {

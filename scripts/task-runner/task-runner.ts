@@ -134,6 +134,13 @@ export class TaskRunner {
     return this.network.addTask();
   }
 
+  /** The host directory of a task's EFS volume (its access point's root), as the file system holds it. */
+  efsDirectory(model: TaskModel, volumeName: string): string {
+    const volume = model.volumes.get(volumeName);
+    if (volume?.kind !== "efs") throw new Error(`task ${model.family} has no EFS volume ${volumeName}`);
+    return this.efs.accessPointDirectory(volume.accessPoint);
+  }
+
   /** The namespace from which the runner reaches tasks as the load balancer would. */
   get vpcNamespace(): string {
     return this.network.vpcNamespace;
