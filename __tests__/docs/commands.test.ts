@@ -121,6 +121,7 @@ const RUNNERS: Record<string, () => void> = {
     expect(result.status).toBe(0);
     const files = result.stdout.split("\n").filter(Boolean);
     expect(files.some((f) => f.includes("__tests__/plan/"))).toBe(false);
+    expect(files.some((f) => f.includes("__tests__/runner/"))).toBe(false);
     expect(files.some((f) => f.endsWith("policy-plan.test.ts"))).toBe(false);
     expect(files.some((f) => f.endsWith("your-environments.test.ts"))).toBe(false);
     expect(files.some((f) => f.endsWith("policy.test.ts"))).toBe(true);
@@ -210,6 +211,17 @@ const RUNNERS: Record<string, () => void> = {
     );
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain("standard input is not a Terraform state");
+  },
+  "npm run task -- ce-<name> [task family] [--create-only] [--keep]": () => {
+    // What the runner does with a task is proven in __tests__/runner; here, the command line: it
+    // synthesizes the environment and finds the stack's task families before it needs the runner.
+    const missing = run("npm run -s task -- ce-cli no-such-family --create-only", { CE_ENV_FILE: cliEnvironmentFile });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("ce-cli has no task family no-such-family; it has: ce-cli");
+    const unknown = run("npm run -s task -- ce-elsewhere", { CE_ENV_FILE: cliEnvironmentFile });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("no environment has the stack ce-elsewhere; the stacks with tasks: ce-cli");
+    expect(run("npm run -s task -- ce-cli --fast").stderr).toContain("unknown option --fast; allowed: --create-only, --keep");
   },
   "npm run bench": () => {
     expect(pkg.scripts.bench).toBe("tsx scripts/bench.ts");
