@@ -19,9 +19,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 
 import { buildApp } from "../../modules/app";
+import { SERVER_SUITES } from "../../scripts/lib/server-suites";
 import { parseEnvironment } from "../../modules/config";
 import { adoptedEnvironment, baseEnvironment, CERTIFICATE_ARN } from "../support/fixtures";
 
@@ -125,6 +126,15 @@ const RUNNERS: Record<string, () => void> = {
     expect(files.some((f) => f.endsWith("policy-plan.test.ts"))).toBe(false);
     expect(files.some((f) => f.endsWith("your-environments.test.ts"))).toBe(false);
     expect(files.some((f) => f.endsWith("policy.test.ts"))).toBe(true);
+  },
+  "npm run test:under-load": () => {
+    // The suites it names exist and are every suite that starts a server or a container.
+    const servers = run(`npx jest --listTests ${SERVER_SUITES.join(" ")}`).stdout.split("\n").filter(Boolean).map((f) => relative(ROOT, f));
+    expect(servers.filter((f) => f.startsWith("__tests__/runner/")).length).toBeGreaterThan(0);
+    expect(servers).toContain("__tests__/ha/rabbitmq-membership.test.ts");
+    const bad = run("npm run -s test:under-load -- many");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('the number of busy processes must be a whole number from 0 to 64, not "many"');
   },
   "npx cdktf deploy ce-state-bootstrap": () => {
     expect(cdktfSubcommands().has("deploy")).toBe(true);

@@ -150,4 +150,17 @@ describeOnRunner("task runner", () => {
       "ResourceInitializationError: unable to retrieve secret arn:missing for needs.S (not in the runner's secret store)",
     );
   }, 60_000);
+  it("gives each image an /etc of its own: the host's configuration (its /etc/rabbitmq among it) never reaches a container", async () => {
+    const task = runner.start(
+      testTask([
+        container("rabbitmq-etc", "ls -A /etc/rabbitmq/conf.d; cat /etc/rabbitmq/enabled_plugins; grep -c . /etc/passwd", { essential: false, image: "rabbitmq:3.13.7-management" }),
+        container("plain-etc", "ls -A /etc | tr '\\n' ' '", { essential: false }),
+      ]),
+      { secrets: secrets({}) },
+    );
+    await task.until("the containers to end", (t) => t.statuses().every((s) => s.state === "STOPPED"), 60);
+    // The RabbitMQ server reads RABBITMQ_CONFIG_FILES (/etc/rabbitmq/conf.d) of the image the runner assembles, not the host's.
+    expect(task.log("rabbitmq-etc").split("\n").slice(0, 2)).toEqual(["10-defaults.conf", "[rabbitmq_management]."]);
+    expect(task.log("plain-etc").trim().split(" ").sort()).toEqual(["group", "hosts", "ld.so.cache", "nsswitch.conf", "passwd", "resolv.conf", "ssl"]);
+  }, 60_000);
 });
