@@ -17,6 +17,16 @@ describe("Docker Hub pull-through cache", () => {
     });
   });
 
+  it("creates its repositories with immutable tags: an image cached under a tag stays what the tasks pull, whatever is pushed upstream later", () => {
+    const rule = onlyResource(stack, "aws_ecr_pull_through_cache_rule");
+    expect(onlyResource(stack, "aws_ecr_repository_creation_template")).toMatchObject({
+      prefix: rule.ecr_repository_prefix,
+      applied_for: ["PULL_THROUGH_CACHE"],
+      image_tag_mutability: "IMMUTABLE",
+    });
+    expect(onlyResource(stack, "aws_ecs_service").depends_on).toContain("aws_ecr_repository_creation_template.docker-hub-cache_repository-template");
+  });
+
   it("pulls every CE image through it, and starts the service only once the rule exists", () => {
     const images = containersOf(onlyResource(stack, "aws_ecs_task_definition")).map((c) => c.image);
     expect(new Set(images)).toEqual(

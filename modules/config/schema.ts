@@ -85,7 +85,7 @@ const pullThroughCacheSchema = z
       .describe("ECR repository prefix of the cache rule. Default: ce-<name>-docker-hub."),
   })
   .describe(
-    "Pull Docker Hub images through an ECR pull-through cache rule in this account (no Docker Hub rate limits; images scanned and kept in ECR).",
+    "Pull Docker Hub images through an ECR pull-through cache rule in this account (no Docker Hub rate limits; images kept in ECR under immutable tags, scanned where the account's registry scanning is on).",
   );
 
 const sizeSchema = z

@@ -119,6 +119,11 @@ export const ACTIONS_BY_TYPE: Readonly<Record<string, TypeActions>> = {
     write: ["ecr:CreatePullThroughCacheRule", "ecr:DeletePullThroughCacheRule", "ecr:UpdatePullThroughCacheRule"],
     scope: "tagged",
   },
+  aws_ecr_repository_creation_template: {
+    read: ["ecr:DescribeRepositoryCreationTemplates"],
+    write: ["ecr:CreateRepositoryCreationTemplate", "ecr:UpdateRepositoryCreationTemplate", "ecr:DeleteRepositoryCreationTemplate"],
+    scope: "tagged",
+  },
   aws_ecs_service: { read: ["ecs:DescribeServices"], write: ["ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService"], scope: "ecs" },
   aws_lb: {
     read: ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeTags"],

@@ -3,10 +3,15 @@
  * (and, for upgrades, the official MongoDB images) from ECR in the
  * environment's account and region, which fetches them from Docker Hub once
  * with the operator's Docker Hub credentials. No Docker Hub rate limits at
- * task start, and the images are kept (and scanned, where registry scanning
- * is on) in ECR.
+ * task start, and the images are kept in ECR (and scanned where the
+ * account's registry scanning is on: that setting is the account's, not an
+ * environment's). The repositories the cache creates take their settings
+ * from a repository creation template of the same prefix: tags immutable, so
+ * once an image is cached under a tag, a later push under that tag upstream
+ * cannot replace what the tasks pull.
  */
 import { EcrPullThroughCacheRule } from "@cdktf/provider-aws/lib/ecr-pull-through-cache-rule";
+import { EcrRepositoryCreationTemplate } from "@cdktf/provider-aws/lib/ecr-repository-creation-template";
 import { Construct } from "constructs";
 import { DockerHubCache } from "../workload/images";
 
@@ -22,6 +27,8 @@ export interface DockerHubPullThroughCacheProps extends Omit<DockerHubCache, "re
 export class DockerHubPullThroughCache extends Construct {
   /** The rule. */
   readonly rule: EcrPullThroughCacheRule;
+  /** The settings of the repositories the rule creates (immutable tags). */
+  readonly repositoryTemplate: EcrRepositoryCreationTemplate;
   /** Where the cached images are. */
   readonly cache: DockerHubCache;
 
@@ -31,6 +38,12 @@ export class DockerHubPullThroughCache extends Construct {
       ecrRepositoryPrefix: props.repositoryPrefix,
       upstreamRegistryUrl: "registry-1.docker.io",
       credentialArn: props.credentialsSecretArn,
+    });
+    this.repositoryTemplate = new EcrRepositoryCreationTemplate(this, "repository-template", {
+      prefix: props.repositoryPrefix,
+      appliedFor: ["PULL_THROUGH_CACHE"],
+      imageTagMutability: "IMMUTABLE",
+      description: "Docker Hub images cached for Cloud Exchange: a cached tag is never replaced",
     });
     this.cache = { accountId: props.accountId, region: props.region, partition: props.partition, repositoryPrefix: props.repositoryPrefix };
   }

@@ -321,7 +321,7 @@ export class CloudExchangeStack extends ReadableStack {
       platformVersion: env.workload.platformVersion,
       enableExecuteCommand: env.workload.enableExecuteCommand,
       targetGroupArn,
-      dependsOn: [...storage.mountTargets, ...(loadBalancer?.listeners ?? []), ...(pullThrough ? [pullThrough.rule] : [])],
+      dependsOn: [...storage.mountTargets, ...(loadBalancer?.listeners ?? []), ...(pullThrough ? [pullThrough.rule, pullThrough.repositoryTemplate] : [])],
     };
 
     let ha: HaCluster | undefined;
