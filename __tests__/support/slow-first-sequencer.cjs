@@ -1,0 +1,38 @@
+/**
+ * Jest's test order on a machine with no timings of a previous run (a clean
+ * clone, CI): the suites known to be long first, so no worker sits idle at
+ * the end while one long suite runs alone. Jest's own order (the last run's
+ * failures first, then the longest) applies as soon as it has timings; the
+ * rest keep Jest's fallback, largest file first. Only the order comes from
+ * here: nothing is skipped, and no test reads a time.
+ */
+const Sequencer = require("@jest/test-sequencer").default;
+
+/** Path fragments of the long suites, longest first (their order is all that matters). */
+const LONG_SUITES = [
+  "/__tests__/app/your-environments.test.ts",
+  "/__tests__/runner/ha-cluster.test.ts",
+  "/__tests__/runner/shipped-tasks.test.ts",
+  "/__tests__/plan/",
+  "/__tests__/policy/policy-plan.test.ts",
+  "/__tests__/docs/commands.test.ts",
+  "/__tests__/workload/scripts.test.ts",
+  "/__tests__/upgrade/mongodb-fcv-walk.test.ts",
+  "/__tests__/config/fuzz.test.ts",
+];
+
+const rank = (path) => {
+  const i = LONG_SUITES.findIndex((fragment) => path.includes(fragment));
+  return i === -1 ? LONG_SUITES.length : i;
+};
+
+class SlowFirstSequencer extends Sequencer {
+  sort(tests) {
+    const sorted = super.sort(tests);
+    if (sorted.some((test) => test.duration != null)) return sorted;
+    // A stable sort keeps Jest's order within each rank.
+    return [...sorted].sort((a, b) => rank(a.path) - rank(b.path));
+  }
+}
+
+module.exports = SlowFirstSequencer;
