@@ -88,7 +88,7 @@ async function main(): Promise<number> {
   const tasks = chosenTasks(environment, args.family);
   const unavailable = runnerUnavailable();
   if (unavailable) throw new UsageError(`the task runner cannot run here: ${unavailable}`);
-  const runner = new TaskRunner();
+  const runner = new TaskRunner(undefined, false);
   const closeOnSignal = () => void runner.close().then(() => process.exit(130));
   process.once("SIGINT", closeOnSignal);
   process.once("SIGTERM", closeOnSignal);

@@ -5,11 +5,13 @@
  * parents first with read-only mounts remounted at once, EFS access points
  * with their owner and POSIX user, the user, variables and secrets.
  */
-import { statSync } from "node:fs";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { TaskRunner } from "../../scripts/task-runner/task-runner";
 import { container, describeOnRunner, testTask } from "../support/task-runner-suite";
 
+const ROOT = join(__dirname, "..", "..");
 const secrets = (values: Record<string, string>) => (valueFrom: string) => values[valueFrom];
 
 describeOnRunner("task runner", () => {
@@ -163,4 +165,51 @@ describeOnRunner("task runner", () => {
     expect(task.log("rabbitmq-etc").split("\n").slice(0, 2)).toEqual(["10-defaults.conf", "[rabbitmq_management]."]);
     expect(task.log("plain-etc").trim().split(" ").sort()).toEqual(["group", "hosts", "ld.so.cache", "nsswitch.conf", "passwd", "resolv.conf", "ssl"]);
   }, 60_000);
+  describe("leaves nothing behind when its process is ended", () => {
+    /** Starts a process that holds one task, and waits for it to report its run ID and directory. */
+    async function holder(): Promise<{ child: ChildProcess; runId: string; directory: string }> {
+      const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "fixtures", "hold-a-task.ts")], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout!.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes("\n")) resolve(out.split("\n")[0]);
+        });
+        child.once("exit", (code) => reject(new Error(`the holder exited (${code}) before its task ran`)));
+      });
+      return { child, ...(JSON.parse(line) as { runId: string; directory: string }) };
+    }
+    const ended = (child: ChildProcess) => new Promise<NodeJS.Signals | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.signalCode) : child.once("exit", (_code, signal) => resolve(signal))));
+    /** What of a run is still on the machine: its containers, namespaces, mounts and directory. */
+    const leftovers = (runId: string, directory: string) => ({
+      containers: (spawnSync("runc", ["list", "-q"], { encoding: "utf8" }).stdout ?? "").split("\n").filter((id) => id.startsWith(`${runId}-`)),
+      namespaces: (spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout ?? "").split("\n").filter((n) => n.startsWith(`${runId}-`)),
+      mounts: readFileSync("/proc/self/mounts", "utf8").split("\n").filter((m) => m.includes(` ${directory}/`)),
+      directory: existsSync(directory),
+    });
+    const NOTHING = { containers: [], namespaces: [], mounts: [], directory: false };
+
+    it("removes its containers, namespaces and files on SIGTERM, then ends as SIGTERM would", async () => {
+      const { child, runId, directory } = await holder();
+      expect(leftovers(runId, directory).containers).toEqual([`${runId}-1-holder`]);
+      child.kill("SIGTERM");
+      expect(await ended(child)).toBe("SIGTERM");
+      expect(leftovers(runId, directory)).toEqual(NOTHING);
+    }, 60_000);
+
+    it("has the next runner remove what a runner killed with SIGKILL left, and nothing of a live one", async () => {
+      const { child, runId, directory } = await holder();
+      child.kill("SIGKILL");
+      await ended(child);
+      expect(leftovers(runId, directory).containers).toEqual([`${runId}-1-holder`]);
+      const next = new TaskRunner();
+      try {
+        expect(leftovers(runId, directory)).toEqual(NOTHING);
+        expect(existsSync(runner.directory)).toBe(true);
+        expect(existsSync(next.directory)).toBe(true);
+      } finally {
+        await next.close();
+      }
+    }, 60_000);
+  });
 });

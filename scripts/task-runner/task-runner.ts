@@ -23,6 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { ContainerDefinition } from "../../modules/workload/container-definitions";
+import { reapDeadRunners, register, unregister } from "./runner-registry";
 import { EfsEmulation } from "./efs-emulation";
 import { ImageConfig, ImageStore } from "./images";
 import { BindMount, ContainerLaunch, createOnly, removeContainer } from "./oci-runtime";
@@ -105,6 +106,29 @@ function runFirst(containers: readonly ContainerDefinition[]): ContainerDefiniti
   }
 }
 
+/** The runners of this process that are not closed yet. */
+const liveRunners = new Set<TaskRunner>();
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * Closes the runner when the process gets SIGINT, SIGTERM or SIGHUP (a
+ * timeout of whatever started it, Ctrl-C), then ends the process as that
+ * signal would have. SIGKILL leaves its leftovers to the next runner
+ * (runner-registry.ts).
+ */
+function closeOnSignals(runner: TaskRunner): void {
+  if (liveRunners.size === 0) {
+    for (const signal of SIGNALS) process.once(signal, onSignal);
+  }
+  liveRunners.add(runner);
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const runner of [...liveRunners]) runner.closeNow();
+  for (const other of SIGNALS) process.removeListener(other, onSignal);
+  process.kill(process.pid, signal);
+}
+
 /** The runner of one test or one `npm run task`. */
 export class TaskRunner {
   /** Unique on the machine: names every namespace and container of this runner. */
@@ -118,15 +142,22 @@ export class TaskRunner {
   private closed = false;
   private readonly onExit = () => this.closeSync();
 
-  constructor(directory?: string) {
+  /**
+   * @param directory where the runner keeps bundles, root file systems, EFS data and logs (default: a new directory in the temp folder)
+   * @param handleSignals close at once on SIGINT, SIGTERM or SIGHUP, then end the process as the signal would (default true; a caller that stops gracefully itself passes false)
+   */
+  constructor(directory?: string, handleSignals = true) {
     const reason = runnerUnavailable();
     if (reason) throw new Error(reason);
+    reapDeadRunners();
     this.directory = directory ?? join(tmpdir(), `ce-task-runner-${this.runId}`);
     mkdirSync(this.directory, { recursive: true });
+    register({ runId: this.runId, pid: process.pid, directory: this.directory });
     this.network = new TaskNetwork(this.runId);
     this.efs = new EfsEmulation(join(this.directory, "efs"));
     this.images = new ImageStore(join(this.directory, "images"));
     process.once("exit", this.onExit);
+    if (handleSignals) closeOnSignals(this);
   }
 
   /** A new task's place in the network (to know every node's address before any starts). */
@@ -283,5 +314,12 @@ export class TaskRunner {
     this.network.remove();
     // CE_TASK_RUNNER_KEEP=1 keeps the bundles, root file systems and logs for a look after a failure.
     if (process.env.CE_TASK_RUNNER_KEEP !== "1") rmSync(this.directory, { recursive: true, force: true });
+    unregister(this.runId);
+    liveRunners.delete(this);
+  }
+
+  /** Removes everything at once, without the stop sequence (the process is about to end). */
+  closeNow(): void {
+    this.closeSync();
   }
 }
