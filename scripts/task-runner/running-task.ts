@@ -162,7 +162,7 @@ export class RunningTask {
   /** Runs a command in a running container, as the container's user. */
   exec(name: string, args: readonly string[], timeoutSeconds = 30): Promise<{ code: number | undefined; output: string }> {
     const t = this.tracked.get(name);
-    if (!t || t.state !== "RUNNING") throw new Error(`container ${name} of task ${this.name} is not running`);
+    if (!t || t.state !== "RUNNING") throw new Error(`container ${name} of task ${this.name} is not running\n${this.describeFailure(`running ${args.join(" ")} in ${name}`)}`);
     return execInContainer(t.container.launch.id, args, t.container.launch.user, timeoutSeconds * 1000);
   }
 
