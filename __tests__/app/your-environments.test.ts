@@ -4,7 +4,8 @@
  * its scenario example, staging removed, the docs regenerated), followed by
  * every suite that reads the environment files, in one Jest process in the
  * copy. Which suites read them is Jest's own answer: those that depend on
- * environments/index.ts, the discovery (`--findRelatedTests`); suites that
+ * environments/index.ts, the discovery (`--findRelatedTests`), except the
+ * task-runner suites (they run once, in the outer run); suites that
  * plan only their own stacks or start the app on a JSON fixture do not.
  *
  * To stay cheap, the copy's plans come from this run's plan results by stack
@@ -81,8 +82,11 @@ describe("a fork that replaces the example environments (README, Your environmen
         copy,
         "--findRelatedTests",
         "environments/index.ts",
+        // The task-runner suites read every environment file the same way but run containers for minutes; they run
+        // once, in the outer run, over its environment files (an HA one among them, or the HA fixture).
         "--testPathIgnorePatterns",
         "your-environments\\.test\\.ts",
+        "/__tests__/runner/",
       ],
       { cwd: copy, env, encoding: "utf8", timeout: 900_000 },
     );

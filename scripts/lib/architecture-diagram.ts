@@ -6,10 +6,13 @@
  * the state bucket. Written to docs/architecture.md by `npm run docs`; a test
  * fails when the committed diagrams differ from what the code produces.
  */
-import { Testing } from "cdktf";
+import { App, Testing } from "cdktf";
 import { environmentSources } from "../../environments";
 import { derive, Environment, parseEnvironments } from "../../modules/config";
 import { CloudExchangeStack } from "../../modules/stacks/cloud-exchange-stack";
+
+/** The app's output directory, never written: the stacks are read in memory (Testing.app() would leave a directory in the temp folder per call). */
+const NOT_WRITTEN = "/nonexistent-not-written";
 
 type Json = Record<string, any>;
 
@@ -139,7 +142,7 @@ export function renderArchitecture(): string {
   for (const variant of ["standalone", "ha"]) {
     const env = pick(variant);
     if (!env) continue;
-    const stack = JSON.parse(Testing.synth(new CloudExchangeStack(Testing.app(), derive(env).stackName, { environment: env })));
+    const stack = JSON.parse(Testing.synth(new CloudExchangeStack(new App({ outdir: NOT_WRITTEN }), derive(env).stackName, { environment: env })));
     sections.push("", `## ${variant === "ha" ? "Three-node HA" : "Standalone"} (ce-${env.name})`, "", "```mermaid", diagramOf(stack, env), "```");
   }
   return `${sections.join("\n")}\n`;
