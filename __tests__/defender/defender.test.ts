@@ -149,7 +149,7 @@ describe("Fargate Defender updater, run once", () => {
   const stack = synthEnvironment(withDefender({}));
 
   it("has no schedule and prints the run-task command", () => {
-    expect(stack.resource?.aws_scheduler_schedule).toBeUndefined();
+    expect(stack.resource?.aws_scheduler_schedule?.["defender_schedule"]).toBeUndefined();
     const command = String(stack.output?.["defender-run-task-command"].value);
     expect(command).toContain("aws ecs run-task");
     expect(command).toContain("--task-definition ${aws_ecs_task_definition.defender_task-definition.family}");

@@ -62,21 +62,22 @@ describePlans("offline terraform plan", () => {
       aws_vpc_endpoint: 1,
       aws_flow_log: 1,
       aws_cloudwatch_log_group: 3,
-      aws_iam_role: 7,
-      aws_iam_role_policy: 7,
+      aws_iam_role: 11,
+      aws_iam_role_policy: 11,
+      aws_iam_role_policy_attachment: 2,
       aws_kms_key: 1,
       aws_kms_alias: 1,
       aws_security_group: 4,
-      aws_vpc_security_group_ingress_rule: 6,
-      aws_vpc_security_group_egress_rule: 4,
+      aws_vpc_security_group_ingress_rule: 7,
+      aws_vpc_security_group_egress_rule: 5,
       aws_efs_file_system: 1,
       aws_efs_backup_policy: 1,
       aws_efs_file_system_policy: 1,
       aws_efs_mount_target: 2,
-      aws_efs_access_point: 9,
+      aws_efs_access_point: 10,
       aws_ecs_cluster: 1,
       aws_ecs_cluster_capacity_providers: 1,
-      aws_ecs_task_definition: 2,
+      aws_ecs_task_definition: 3,
       aws_ecs_service: 1,
       aws_lb: 1,
       aws_lb_target_group: 1,
@@ -92,19 +93,25 @@ describePlans("offline terraform plan", () => {
       aws_s3_bucket_logging: 1,
       aws_sns_topic: 1,
       aws_sns_topic_policy: 1,
-      aws_cloudwatch_metric_alarm: 5,
-      aws_cloudwatch_log_metric_filter: 1,
+      aws_cloudwatch_metric_alarm: 9,
+      aws_cloudwatch_log_metric_filter: 3,
       aws_sns_topic_subscription: 1,
-      aws_scheduler_schedule: 1,
-      aws_secretsmanager_secret: 3,
-      aws_secretsmanager_secret_version: 3,
+      aws_scheduler_schedule: 2,
+      aws_secretsmanager_secret: 4,
+      aws_secretsmanager_secret_version: 4,
+      aws_backup_vault: 1,
+      aws_backup_vault_policy: 1,
+      aws_backup_plan: 1,
+      aws_backup_selection: 1,
+      aws_service_discovery_private_dns_namespace: 1,
+      aws_service_discovery_service: 1,
     });
   });
 
   it("plans no network or load balancer for an existing VPC without ingress", () => {
     const counts = resourceCountsByType(results.get("ce-exnone")!.plan);
     for (const type of ["aws_vpc", "aws_subnet", "aws_nat_gateway", "aws_lb", "aws_s3_bucket", "aws_flow_log"]) expect(counts[type]).toBeUndefined();
-    expect(counts).toMatchObject({ aws_security_group: 3, aws_vpc_security_group_ingress_rule: 1, aws_vpc_security_group_egress_rule: 4, aws_efs_mount_target: 2, aws_ecs_service: 1, aws_cloudwatch_metric_alarm: 4 });
+    expect(counts).toMatchObject({ aws_security_group: 3, aws_vpc_security_group_ingress_rule: 1, aws_vpc_security_group_egress_rule: 4, aws_efs_mount_target: 2, aws_ecs_service: 1, aws_cloudwatch_metric_alarm: 6 });
   });
 
   it("evaluates the standalone service's deployment settings as intended", () => {
@@ -168,16 +175,18 @@ describePlans("offline terraform plan", () => {
       }
       const counts = resourceCountsByType(results.get(name)!.plan);
       // CE 6.1 (prod): per node MongoDB, RabbitMQ and files-data, and the certificates; CE 5.0 (haex): per node MongoDB and RabbitMQ.
-      const accessPoints = name === "ce-prod" ? 16 : 10;
+      // CE 6.1 also has the logical backup's directory, and a task definition for it.
+      const accessPoints = name === "ce-prod" ? 17 : 10;
       expect({ name, counts }).toMatchObject({
         name,
-        counts: { aws_ecs_service: 3, aws_ecs_task_definition: 3, aws_service_discovery_service: 3, aws_service_discovery_private_dns_namespace: 1, aws_efs_access_point: accessPoints, aws_efs_mount_target: 3 },
+        counts: { aws_ecs_service: 3, aws_ecs_task_definition: name === "ce-prod" ? 4 : 3, aws_service_discovery_service: 3, aws_service_discovery_private_dns_namespace: 1, aws_efs_access_point: accessPoints, aws_efs_mount_target: 3 },
       });
     }
   });
 
   it("plans the Fargate Defender updater in both run modes and the member-role stacks", () => {
-    for (const [name, schedules] of [["ce-staging", 1], ["ce-exnone", 1]] as const) {
+    // The second schedule in ce-staging is the logical backup's (ce-exnone's existing secrets name no backup password).
+    for (const [name, schedules] of [["ce-staging", 2], ["ce-exnone", 1]] as const) {
       const counts = resourceCountsByType(results.get(name)!.plan);
       expect({ name, schedules: counts.aws_scheduler_schedule }).toEqual({ name, schedules });
       const task = results.get(name)!.plan.resource_changes!.find((c) => c.address === "aws_ecs_task_definition.defender_task-definition")!;

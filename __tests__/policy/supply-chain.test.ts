@@ -33,7 +33,7 @@ describe("supply chain", () => {
    * reachable (`npm run pin-images`), which this build machine is not, and a made-up digest would be
    * worse than a tag. A stack leaving or joining this list fails the test, so the list stays true.
    */
-  const CE = ["core", "core-init", "init", "mongodb", "rabbitmq", "ui"];
+  const CE = ["core", "core-init", "init", "mongodb", "mongodb-backup", "rabbitmq", "ui"];
   const TAG_ONLY: Record<string, string[]> = {
     "ce-dev": CE,
     "ce-prod": [...CE, "replica-set-init"].sort(),

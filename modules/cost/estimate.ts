@@ -102,7 +102,8 @@ export function estimate(env: Environment, assumptions: UsageAssumptions = DEFAU
   add("EFS backups (AWS Backup)", `${assumptions.efsDataGb} GB`, assumptions.efsDataGb * prices.backupEfsGbMonth);
   const logsGb = nodes * assumptions.logsGbPerNode;
   add("CloudWatch Logs", `${logsGb} GB ingested and kept`, logsGb * (prices.logsIngestGb + prices.logsStoreGbMonth));
-  const secrets = env.secrets.mode === "generate" ? 3 : 0;
+  // JWT, maintenance, cluster and the backup user's password.
+  const secrets = env.secrets.mode === "generate" ? 4 : 0;
   if (secrets > 0) add("Secrets Manager", `${secrets} secrets`, secrets * prices.secretMonth);
   add("KMS key", "1 key", prices.kmsKeyMonth);
   if (env.defender.enabled && env.defender.run.mode === "scheduled") {

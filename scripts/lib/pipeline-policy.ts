@@ -44,6 +44,16 @@ export const ACTIONS_BY_TYPE: Readonly<Record<string, { service: string; actions
     resources: ["arn:aws:iam::*:role/ce-*", "arn:aws:iam::*:role/FargateDeploy*"],
   },
   aws_iam_role_policy: { service: "iam", actions: ["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"], resources: ["arn:aws:iam::*:role/ce-*", "arn:aws:iam::*:role/FargateDeploy*"] },
+  aws_iam_role_policy_attachment: { service: "iam", actions: ["iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListAttachedRolePolicies"], resources: ["arn:aws:iam::*:role/ce-*"] },
+  // The vault's policy denies the pipeline changing or deleting the vault, its policy or lock after the first apply (the break-glass role does).
+  aws_backup_vault: {
+    service: "backup",
+    actions: ["backup:CreateBackupVault", "backup:DeleteBackupVault", "backup:DescribeBackupVault", "backup:ListTags", "backup:TagResource", "backup:UntagResource", "backup-storage:MountCapsule", "kms:CreateGrant", "kms:DescribeKey"],
+  },
+  aws_backup_vault_policy: { service: "backup", actions: ["backup:PutBackupVaultAccessPolicy", "backup:GetBackupVaultAccessPolicy", "backup:DeleteBackupVaultAccessPolicy"] },
+  aws_backup_vault_lock_configuration: { service: "backup", actions: ["backup:PutBackupVaultLockConfiguration", "backup:DeleteBackupVaultLockConfiguration", "backup:DescribeBackupVault"] },
+  aws_backup_plan: { service: "backup", actions: ["backup:CreateBackupPlan", "backup:DeleteBackupPlan", "backup:GetBackupPlan", "backup:UpdateBackupPlan", "backup:ListBackupPlanVersions", "backup:ListTags", "backup:TagResource"] },
+  aws_backup_selection: { service: "backup", actions: ["backup:CreateBackupSelection", "backup:DeleteBackupSelection", "backup:GetBackupSelection"] },
   aws_kms_key: {
     service: "kms",
     actions: ["kms:CreateKey", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:GetKeyRotationStatus", "kms:EnableKeyRotation", "kms:ListResourceTags", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:UpdateKeyDescription"],
@@ -149,7 +159,7 @@ export function renderPipelinePolicy(): string {
     Effect: "Allow",
     Action: ["iam:PassRole"],
     Resource: ["arn:aws:iam::*:role/ce-*", "arn:aws:iam::*:role/FargateDeploy*"],
-    Condition: { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "scheduler.amazonaws.com", "sns.amazonaws.com"] } },
+    Condition: { StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "scheduler.amazonaws.com", "sns.amazonaws.com", "backup.amazonaws.com"] } },
   } as never);
   return `${JSON.stringify({ Version: "2012-10-17", Statement: statements }, null, 2)}\n`;
 }
