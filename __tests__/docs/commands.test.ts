@@ -15,6 +15,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { environmentSources } from "../../environments";
+import { parseEnvironments } from "../../modules/config";
 import { adoptedEnvironment } from "../support/fixtures";
 
 const ROOT = join(__dirname, "..", "..");
@@ -163,6 +165,18 @@ const RUNNERS: Record<string, () => void> = {
     expect(result.stdout).toContain("# Cut-over of ce-adopted6 from the official CloudFormation stack netskope-ce");
     expect(result.stdout).toContain("npx cdktf deploy ce-adopted6");
     expect(result.stdout).toContain("for address in aws_efs_file_system.storage_file-system ");
+  },
+  "npm run restore -- <name> [recovery point ARN]": () => {
+    // The printed steps themselves run under bash against stand-in aws and terraform in __tests__/restore/restore.test.ts.
+    const [environment] = parseEnvironments(environmentSources()).filter((e) => !e.standby || e.standby.promoted);
+    const result = run(`npm run -s restore -- ${environment.name}`);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`# Restore of ce-${environment.name} from its vault ce-${environment.name} into a new file system`);
+    expect(result.stdout).toMatch(/^# 2\. As the break-glass role /m);
+    const refused = run(`npm run -s restore -- ${environment.name} arn:aws:backup:xx-nowhere-1:000000000000:recovery-point:x`);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("where its vault is");
   },
   "terraform state pull | npm run -s purge-state-secrets": () => {
     // The purge itself is proven on a real applied state in __tests__/plan/generated-secrets.test.ts; here, the command line.
