@@ -231,6 +231,17 @@ describe("the logical MongoDB backup", () => {
     expect(off.resource?.aws_scheduler_schedule).toBeUndefined();
     expect(off.resource?.aws_efs_access_point?.["storage_access-point_mongodb-backups"]).toBeUndefined();
     expect(statementsOf(onlyResource(off, "aws_efs_file_system_policy").policy).map((s) => s.Sid)).not.toContain("OnlyTheBackupRoleUsesTheBackupDirectory");
+    expect(mongodbPortsWithinTheTaskGroup(off)).toEqual([]);
+  });
+
+  it("may reach the standalone node's MongoDB port from the task group only, at the address HA's MongoDB peer rule has", () => {
+    const group = ref("aws_security_group", "security-groups_tasks", "id");
+    const standalone = mongodbPortsWithinTheTaskGroup(stack);
+    expect(standalone).toEqual([
+      ["ingress", "security-groups_tasks-ingress-peers_27017", group],
+      ["egress", "security-groups_tasks-egress-peers_27017", group],
+    ]);
+    expect(mongodbPortsWithinTheTaskGroup(synthEnvironment(haEnvironment())).map(([way, name]) => [way, name])).toEqual(standalone.map(([way, name]) => [way, name]));
   });
 });
 
@@ -272,3 +283,12 @@ describe("the backup alarms", () => {
     for (const alarm of Object.values(alarms) as any[]) expect(alarm.alarm_name).toMatch(/^ce-test-/);
   });
 });
+
+/** The security group rules that open MongoDB's port: [direction, resource name, the group on the other side]. */
+function mongodbPortsWithinTheTaskGroup(stack: StackJson): [string, string, string][] {
+  return (["ingress", "egress"] as const).flatMap((way) =>
+    resourcesOf(stack, `aws_vpc_security_group_${way}_rule`)
+      .filter(([, rule]) => rule.from_port <= 27017 && rule.to_port >= 27017 && rule.security_group_id === ref("aws_security_group", "security-groups_tasks", "id"))
+      .map(([name, rule]): [string, string, string] => [way, name, rule.referenced_security_group_id]),
+  );
+}

@@ -5,22 +5,33 @@
  * has a role of its own, which the file system policy lets write only the
  * backup directory's access point and read only the TLS client certificate
  * (FileSystem.allowOnlyClient); ECS starts it with the environment's
- * execution role (image, logs, the backup secret). In the standalone variant
- * the task group also admits MongoDB's port from itself, which the HA
- * variant's peer rules already do.
+ * execution role (image, logs, the backup secret). The task group admits
+ * MongoDB's port from itself (the HA variant's peer rules, and the same rule
+ * at the same address in the standalone variant: mongodbBackupPeerPort).
  */
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { AwsLocation } from "../aws-location";
 import { policyDocument, serviceTrustPolicy } from "../iam/policy";
+import { PeerPort } from "../network/security-groups";
 import { PORTS } from "../workload/container-definitions";
 import { escapeTemplateSequences } from "../workload/task-definition";
 import { BACKUP_VOLUMES, mongodbBackupContainer, MongodbBackupContainerSpec } from "./mongodb-backup-container";
+
+/**
+ * The standalone node's MongoDB port within the task group, for the backup task: a peer rule, at the
+ * address the HA variant's MongoDB peer rule has, so a move to HA changes its description in place
+ * instead of deleting it while creating the same permission again (which AWS refuses as a duplicate).
+ */
+export const MONGODB_BACKUP_PEER_PORT: PeerPort = {
+  from: PORTS.mongodb,
+  to: PORTS.mongodb,
+  peers: "the logical backup task",
+  description: "MongoDB (TLS, client certificate)",
+};
 
 /** CPU units and MiB of the backup task (mongodump with gzip). */
 export const MONGODB_BACKUP_TASK = { cpu: 1024, memory: 2048 } as const;
@@ -45,10 +56,8 @@ export interface MongodbBackupProps extends AwsLocation {
   readonly clusterArn: string;
   /** Private subnets. */
   readonly subnetIds: readonly string[];
-  /** The task security group (AWS APIs, NFS to the mount targets, MongoDB on the nodes). */
+  /** The task security group (AWS APIs, NFS to the mount targets, and MongoDB's port within the group: the peer rules). */
   readonly securityGroupId: string;
-  /** Add MongoDB's port from and to the task group (the standalone variant; HA's peer rules have it). */
-  readonly openMongodbPortInGroup: boolean;
   /** EventBridge Scheduler expression and time zone. */
   readonly schedule: { readonly expression: string; readonly timezone: string };
 }
@@ -103,20 +112,6 @@ export class MongodbBackup extends Construct {
       ],
       skipDestroy: true,
     });
-
-    if (props.openMongodbPortInGroup) {
-      const rule = { ipProtocol: "tcp", fromPort: PORTS.mongodb, toPort: PORTS.mongodb, referencedSecurityGroupId: props.securityGroupId };
-      new VpcSecurityGroupIngressRule(this, "tasks-ingress-mongodb", {
-        securityGroupId: props.securityGroupId,
-        description: `The logical backup task reaches MongoDB on ${PORTS.mongodb} (TLS, client certificate)`,
-        ...rule,
-      });
-      new VpcSecurityGroupEgressRule(this, "tasks-egress-mongodb", {
-        securityGroupId: props.securityGroupId,
-        description: `The logical backup task reaches MongoDB on ${PORTS.mongodb} (TLS, client certificate)`,
-        ...rule,
-      });
-    }
 
     const schedulerRole = new IamRole(this, "scheduler-role", {
       name: `${family}-schedule`,

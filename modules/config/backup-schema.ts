@@ -117,6 +117,11 @@ export function mongodumpBlocker(env: { release: string; secrets: { mode: string
   return undefined;
 }
 
+/** Whether the logical MongoDB backup runs in this environment (where it can, unless turned off). */
+export function mongodumpRuns(env: { release: string; secrets: { mode: string; backupSecretArn?: string }; backup: BackupSettings }, releaseHasTls: boolean): boolean {
+  return env.backup.mongodump.enabled !== false && mongodumpBlocker(env, releaseHasTls) === undefined;
+}
+
 /** Cross-field checks of `backup`. */
 export function checkBackup(
   env: { name: string; accountId: string; region: string; release: string; secrets: { mode: string; backupSecretArn?: string }; backup: BackupSettings },

@@ -35,7 +35,8 @@ import { IMAGE_NAMES, ImageName } from "../releases";
 import { DockerHubPullThroughCache } from "../registry/docker-hub-cache";
 import { fcvWalkFrom50 } from "../upgrade/data-upgrade";
 import { EnvironmentBackups } from "../backup/environment-backups";
-import { breakGlassRoleArnOf, breakGlassRoleName } from "../config/backup-schema";
+import { breakGlassRoleArnOf, breakGlassRoleName, mongodumpRuns } from "../config/backup-schema";
+import { MONGODB_BACKUP_PEER_PORT } from "../backup/mongodb-backup";
 import { standbyKeyAliasArn } from "../config/standby-schema";
 import { BackupSecret } from "../secrets/backup-secret";
 import { MONGODB_BACKUPS } from "../storage/data-layout";
@@ -89,6 +90,9 @@ export class CloudExchangeStack extends ReadableStack {
     this.environment = env;
     this.derived = d;
     const allowDestroy = env.protection.allowDestroy;
+    // The logical backup of MongoDB: where the release's task has a client certificate and a backup password exists.
+    const dumpPossible = mongodumpRuns(env, d.release.tls !== undefined);
+    const standaloneDump = dumpPossible && env.variant === "standalone";
     const where: AwsLocation = { accountId: env.accountId, region: env.region, partition: d.partition };
 
     new AwsProvider(this, "aws", {
@@ -167,7 +171,8 @@ export class CloudExchangeStack extends ReadableStack {
               s3PrefixListId: network.newVpc?.s3GatewayEndpoint?.prefixListId ?? env.proxy.s3PrefixListId!,
             }
           : { via: "internet" },
-      peerPorts: env.variant === "ha" ? haPeerPorts(d.release) : undefined,
+      // The standalone node's MongoDB port for the logical backup task, at the HA peer rule's address.
+      peerPorts: env.variant === "ha" ? haPeerPorts(d.release) : standaloneDump ? [MONGODB_BACKUP_PEER_PORT] : undefined,
       extraEgress: env.egressRules,
     });
 
@@ -204,6 +209,7 @@ export class CloudExchangeStack extends ReadableStack {
         : { ...env.secrets, mode: "existing" },
     );
     // The logical backup's password (releases with TLS inside the task, whose MongoDB has the backup user).
+    // Kept whether or not the dump runs (the secret holds a value the data's backup user has).
     const backupSecret = !release.tls
       ? undefined
       : env.secrets.mode === "generate"
@@ -218,7 +224,6 @@ export class CloudExchangeStack extends ReadableStack {
         : env.secrets.backupSecretArn
           ? new BackupSecret(this, "backup-secret", { mode: "existing", secretArn: env.secrets.backupSecretArn })
           : undefined;
-    const dumpPossible = backupSecret !== undefined && env.backup.mongodump.enabled !== false;
 
     const storage = new FileSystem(this, "storage", {
       prefix: d.prefix,
@@ -287,7 +292,7 @@ export class CloudExchangeStack extends ReadableStack {
         });
 
     // The standalone node's name, which the logical backup reaches its MongoDB by (HA names its nodes itself).
-    const nodeName = dumpPossible && env.variant === "standalone" ? new StandaloneNodeName(this, "ha", { prefix: d.prefix, namespace: d.haNamespace, vpcId: network.vpcId }) : undefined;
+    const nodeName = standaloneDump ? new StandaloneNodeName(this, "ha", { prefix: d.prefix, namespace: d.haNamespace, vpcId: network.vpcId }) : undefined;
     const backups = new EnvironmentBackups(this, "backup", {
       ...where,
       prefix: d.prefix,
@@ -319,7 +324,6 @@ export class CloudExchangeStack extends ReadableStack {
               clusterArn: cluster.clusterArn,
               subnetIds: network.privateSubnetIds,
               securityGroupId: securityGroups.taskSecurityGroup.id,
-              openMongodbPortInGroup: env.variant === "standalone",
             }
           : undefined,
     });
@@ -381,7 +385,7 @@ export class CloudExchangeStack extends ReadableStack {
       secrets: {
         jwtSecret: secrets.jwtSecretArn,
         maintenancePassword: secrets.maintenance("MAINTENANCE_PASSWORD"),
-        backupPassword: dumpPossible ? backupSecret!.password : undefined,
+        backupPassword: backupSecret?.password,
         maintenancePasswordEscaped: secrets.maintenance("MAINTENANCE_PASSWORD_ESCAPED"),
         formerRootPassword: secrets.cluster("MONGO_ROOT_PASSWORD"),
         mongoConnectionString: secrets.maintenance("MONGO_CONNECTION_STRING"),
