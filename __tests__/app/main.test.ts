@@ -32,12 +32,12 @@ function tree(dir: string): Record<string, string> {
 
 describe("environment files", () => {
   it("are every environments/<name>.ts except index and _-prefixed files", () => {
-    expect(environmentFiles()).toEqual(["dev.ts", "prod.ts", "staging.ts"]);
+    expect(environmentFiles()).toEqual(["dev.ts", "prod-standby.ts", "prod.ts", "staging.ts"]);
   });
 
   it("are valid and build one ce-<name> stack each plus the bootstrap stack", () => {
     const app = buildApp(parseEnvironments(environmentSources()), { outdir: "/nonexistent" });
-    expect(app.node.children.map((c) => c.node.id).sort()).toEqual(["ce-dev", "ce-prod", "ce-staging", "ce-state-bootstrap"]);
+    expect(app.node.children.map((c) => c.node.id).sort()).toEqual(["ce-dev", "ce-prod", "ce-prod-standby", "ce-staging", "ce-state-bootstrap"]);
   });
 
   it("keep the releases and sizes the issues ask for", () => {

@@ -72,7 +72,7 @@ const RUNNERS: Record<string, () => void> = {
   },
   "npm ci && npx cdktf synth": () => {
     expect(readFileSync(join(ROOT, ".ci", "run"), "utf8")).toMatch(/^npm ci$/m);
-    expect(synthStacks()).toEqual(["ce-dev", "ce-prod", "ce-staging", "ce-state-bootstrap"]);
+    expect(synthStacks()).toEqual(["ce-dev", "ce-prod", "ce-prod-standby", "ce-staging", "ce-state-bootstrap"]);
   },
   "CE_ENV_FILE=env.json npx cdktf synth": () => {
     // cdktf synth runs the app of cdktf.json with CDKTF_OUTDIR set; __tests__/app/main.test.ts runs exactly
@@ -177,6 +177,21 @@ const RUNNERS: Record<string, () => void> = {
     const refused = run(`npm run -s restore -- ${environment.name} arn:aws:backup:xx-nowhere-1:000000000000:recovery-point:x`);
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toContain("where its vault is");
+  },
+  "npm run failover -- <standby>": () => {
+    // The printed steps themselves run under bash against stand-in aws and terraform in __tests__/standby/failover.test.ts.
+    const environments = parseEnvironments(environmentSources());
+    const standby = environments.find((e) => e.standby);
+    const result = run(`npm run -s failover -- ${standby ? standby.name : environments[0].name}`);
+    if (!standby) {
+      expect(result.stderr).toContain("is no standby");
+      return;
+    }
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`# Failover of ce-${standby.standby!.primary} (${standby.standby!.primaryRegion}) to its standby ce-${standby.name} (${standby.region})`);
+    expect(result.stdout).toMatch(/^# P3\. Delete the replication from /m);
+    expect(result.stdout).toMatch(/^# F5\. Deploy /m);
   },
   "terraform state pull | npm run -s purge-state-secrets": () => {
     // The purge itself is proven on a real applied state in __tests__/plan/generated-secrets.test.ts; here, the command line.

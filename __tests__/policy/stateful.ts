@@ -48,6 +48,11 @@ export const STATEFUL: Readonly<Record<string, StatefulType>> = {
     protected: preventDestroy,
     forceNew: ["backup_vault_name"],
   },
+  aws_efs_replication_configuration: {
+    protection: "prevent_destroy (deleting it makes the standby's replica writable and stops its protection; the failover does it on purpose)",
+    protected: preventDestroy,
+    forceNew: ["source_file_system_id", "destination"],
+  },
   aws_kms_key: {
     protection: "prevent_destroy, deletion window of at least 7 days",
     protected: (c) => preventDestroy(c) && Number(c.deletion_window_in_days) >= 7,

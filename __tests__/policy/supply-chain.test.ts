@@ -37,6 +37,8 @@ describe("supply chain", () => {
   const TAG_ONLY: Record<string, string[]> = {
     "ce-dev": CE,
     "ce-prod": [...CE, "replica-set-init"].sort(),
+    // A held standby runs no dump (its replica is read-only): no backup task definition.
+    "ce-prod-standby": [...CE.filter((c) => c !== "mongodb-backup"), "replica-set-init"].sort(),
     "ce-staging": [...CE, "fargate-updater"].sort(),
   };
 

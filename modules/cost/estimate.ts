@@ -77,7 +77,8 @@ export function estimate(env: Environment, assumptions: UsageAssumptions = DEFAU
   if (!prices) throw new UnknownRegionError(env.region, env.name);
   const d = derive(env);
   const hours = assumptions.hoursPerMonth;
-  const nodes = d.nodeCount;
+  // A standby held until its promotion runs no task (and logs next to nothing).
+  const nodes = env.standby && !env.standby.promoted ? 0 : d.nodeCount;
   const vcpu = d.task.cpu / 1024;
   const gb = d.task.memory / 1024;
   const items: CostItem[] = [];

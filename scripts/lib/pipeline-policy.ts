@@ -66,10 +66,14 @@ export const ACTIONS_BY_TYPE: Readonly<Record<string, { service: string; actions
   aws_efs_mount_target: { service: "elasticfilesystem", actions: ["elasticfilesystem:CreateMountTarget", "elasticfilesystem:DeleteMountTarget", "elasticfilesystem:DescribeMountTargets", "elasticfilesystem:DescribeMountTargetSecurityGroups", "elasticfilesystem:ModifyMountTargetSecurityGroups", "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"] },
   aws_efs_access_point: { service: "elasticfilesystem", actions: ["elasticfilesystem:CreateAccessPoint", "elasticfilesystem:DeleteAccessPoint", "elasticfilesystem:DescribeAccessPoints"] },
   aws_efs_backup_policy: { service: "elasticfilesystem", actions: ["elasticfilesystem:PutBackupPolicy", "elasticfilesystem:DescribeBackupPolicy", "backup:CreateBackupPlan", "backup:CreateBackupSelection", "backup:CreateBackupVault", "backup-storage:MountCapsule", "iam:CreateServiceLinkedRole"] },
+  aws_efs_replication_configuration: {
+    service: "elasticfilesystem",
+    actions: ["elasticfilesystem:CreateReplicationConfiguration", "elasticfilesystem:DeleteReplicationConfiguration", "elasticfilesystem:DescribeReplicationConfigurations", "elasticfilesystem:DescribeFileSystems", "iam:CreateServiceLinkedRole"],
+  },
   aws_efs_file_system_policy: { service: "elasticfilesystem", actions: ["elasticfilesystem:PutFileSystemPolicy", "elasticfilesystem:DescribeFileSystemPolicy", "elasticfilesystem:DeleteFileSystemPolicy"] },
   aws_secretsmanager_secret: {
     service: "secretsmanager",
-    actions: ["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:UpdateSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource"],
+    actions: ["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:UpdateSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource", "secretsmanager:ReplicateSecretToRegions", "secretsmanager:RemoveRegionsFromReplication"],
     resources: ["arn:aws:secretsmanager:*:*:secret:ce/*"],
   },
   aws_secretsmanager_secret_version: { service: "secretsmanager", actions: ["secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue", "secretsmanager:UpdateSecretVersionStage"], resources: ["arn:aws:secretsmanager:*:*:secret:ce/*"] },
