@@ -15,6 +15,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { environmentSources } from "../../environments";
 import { EnvironmentInput, parseEnvironment, parseEnvironments } from "../../modules/config";
+import { STATEFUL_RESOURCE_TYPES } from "../../modules/restore/restore";
 import { failoverSteps, renderFailover, servicesOf } from "../../modules/standby/failover";
 import { calledBefore, CURRENT_FILE_SYSTEM, StandInProject } from "../support/cli-stand-ins";
 
@@ -96,6 +97,12 @@ else describe.each(standbys.map((e) => [e.name, e] as const))("failing %s over",
     const replacing = project.run(pick("P4"), vars);
     expect(replacing.output).toContain("the plan deletes or replaces aws_efs_file_system.storage_file-system");
     expect(replacing.calls.filter((c) => c.includes(" apply "))).toEqual([]);
+    // Every stateful type the policy suite protects, not only the file system.
+    for (const type of STATEFUL_RESOURCE_TYPES.filter((t) => t !== "aws_efs_file_system")) {
+      project.plan(keepingPlan(CURRENT_FILE_SYSTEM, [{ address: `${type}.x`, type, actions: ["delete", "create"] }]));
+      const result = project.run(pick("P4"), vars);
+      expect({ type, refused: result.output.includes(`the plan deletes or replaces ${type}.x`), applied: result.calls.some((c) => c.includes(" apply ")) }).toEqual({ type, refused: true, applied: false });
+    }
   });
 
   it("fails back: the old primary kept stopped, the data replicated back and synced after the standby stopped, the standby held again, the primary deployed", () => {

@@ -22,6 +22,7 @@
  * again), point clients back.
  */
 import type { Environment } from "../config";
+import { STATEFUL_RESOURCE_TYPES } from "../restore/restore";
 import { ShellStep, renderSteps } from "../restore/shell-steps";
 
 /** Names the steps share. */
@@ -70,7 +71,7 @@ function planChecked(n: Names, dir: string, plan: string, fileSystemFile: string
     `python3 - ${n.saved("plan.json")} "$(cat ${fileSystemFile})" <<'PY' ${orStop("the plan is not what this step expects: read the lines above, fix, and run this step again")}`,
     "import json, sys",
     "plan = json.load(open(sys.argv[1]))",
-    'stateful = {"aws_efs_file_system", "aws_kms_key", "aws_secretsmanager_secret", "aws_secretsmanager_secret_version", "aws_backup_vault", "aws_backup_vault_lock_configuration", "aws_s3_bucket"}',
+    `stateful = set(${JSON.stringify([...STATEFUL_RESOURCE_TYPES])})`,
     'changes = plan.get("resource_changes", [])',
     'lost = [c["address"] for c in changes if c["type"] in stateful and "delete" in c["change"]["actions"]]',
     'fs = [c for c in changes if c["address"] == "aws_efs_file_system.storage_file-system"]',
