@@ -8,55 +8,17 @@
  * environment (validated by the same schema) and no bootstrap stack.
  *
  * Every environment is validated before any construct is built; an invalid
- * one stops the run with one line per problem and a non-zero exit.
+ * one stops the run with one line per problem and a non-zero exit. What the
+ * app contains is built by the library (modules/app.ts); this file only
+ * decides where the environments come from.
  */
-import { App } from "cdktf";
 import { environmentSources } from "./environments";
-import { STATE_BOOTSTRAP_STACK, StateBootstrapStack, StateBucketSpec, StateWriters } from "./modules/backend/state-bootstrap-stack";
-import { ConfigError, derive, Environment, EnvironmentSource, environmentWarnings, parseEnvironments, readEnvironmentFile } from "./modules/config";
-import { CloudExchangeStack } from "./modules/stacks/cloud-exchange-stack";
-import { DefenderMemberStack, defenderMemberStackName } from "./modules/defender/defender-member-stack";
+import { buildApp } from "./modules/app";
+import { ConfigError, EnvironmentSource, environmentWarnings, parseEnvironments, readEnvironmentFile } from "./modules/config";
 
-/** What to build. */
-export interface BuildOptions {
-  /** Output directory. Default: cdktf's (`cdktf.out`, or CDKTF_OUTDIR from the CLI). */
-  readonly outdir?: string;
-  /** Add the state bootstrap stack. Default true. */
-  readonly includeBootstrap?: boolean;
-}
-
-/**
- * The state buckets the environments use, one entry per bucket (the first
- * environment's settings; {@link parseEnvironments} has already refused
- * environments that disagree on a shared bucket).
- */
-export function stateBuckets(environments: readonly Environment[]): StateBucketSpec[] {
-  const byBucket = new Map<string, StateBucketSpec & { writers: StateWriters[] }>();
-  for (const env of environments) {
-    if (!byBucket.has(env.state.bucket)) {
-      byBucket.set(env.state.bucket, { bucket: env.state.bucket, region: env.state.region, accountId: env.accountId, kmsKeyArn: env.state.kmsKeyArn, writers: [] });
-    }
-    if (env.state.writers.length > 0) byBucket.get(env.state.bucket)!.writers.push({ environmentName: env.name, roleArns: env.state.writers });
-  }
-  return [...byBucket.values()];
-}
-
-/** Builds the app for validated environments (nothing is synthesized yet). */
-export function buildApp(environments: readonly Environment[], options: BuildOptions = {}): App {
-  const buckets = options.includeBootstrap === false ? [] : stateBuckets(environments);
-  const app = new App(options.outdir ? { outdir: options.outdir } : {});
-  for (const environment of environments) {
-    new CloudExchangeStack(app, derive(environment).stackName, { environment });
-    const defender = environment.defender;
-    if (defender.enabled && defender.deploymentMode === "organization") {
-      for (const accountId of defender.accounts) {
-        new DefenderMemberStack(app, defenderMemberStackName(environment.name, accountId), { environment, accountId });
-      }
-    }
-  }
-  if (buckets.length > 0) new StateBootstrapStack(app, STATE_BOOTSTRAP_STACK, { buckets });
-  return app;
-}
+/** The app assembly lives in the library (modules/app.ts); re-exported for callers of this file. */
+export { buildApp, stateBuckets } from "./modules/app";
+export type { BuildOptions } from "./modules/app";
 
 /** The environment sources of this run: the JSON file in CE_ENV_FILE, or every environment file. */
 export function sourcesFromProcess(env: NodeJS.ProcessEnv = process.env): { sources: EnvironmentSource[]; single: boolean } {

@@ -5,13 +5,15 @@
  * (docs/runbooks.md, failing over). Its state lives in a bucket of its own region, so it can be planned and
  * promoted while us-east-1 is down.
  */
-import { defineEnvironment, shared } from "./_shared";
+import { defineEnvironment, pipelineOf, shared } from "./_shared";
 
 /** prod's secrets, replicated to us-west-2 (the same ARNs with this region: prod's stack output secret-arns). */
 const replica = (name: string) => `arn:aws:secretsmanager:us-west-2:123456789012:secret:ce/prod/${name}-AbCdEf`;
 
 export default defineEnvironment({
   ...shared,
+  // Its pipeline (examples/pipeline/ce-prod-standby.json), its state in a bucket of its own region.
+  ...pipelineOf("prod-standby", { bucket: "example-cloud-exchange-tfstate-123456789012-us-west-2", region: "us-west-2" }),
   name: "prod-standby",
   region: "us-west-2",
   availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
@@ -31,7 +33,6 @@ export default defineEnvironment({
   },
   // Docker Hub's images through an ECR cache in us-west-2: a promotion pulls in-region.
   images: { pullThroughCache: { credentialsSecretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:ecr-pullthroughcache/docker-hub-Xy12Ab" } },
-  state: { bucket: "example-cloud-exchange-tfstate-123456789012-us-west-2", region: "us-west-2" },
   logs: { retentionDays: 731 },
   alarms: { emails: ["secops-oncall@example.com"], evaluationPeriods: 2 },
   backup: { retentionDays: 90 },

@@ -1,8 +1,9 @@
 /** Production: CE 6.1 as the three-node HA variant, one Large node per availability zone, HTTPS. */
-import { defineEnvironment, shared } from "./_shared";
+import { defineEnvironment, pipelineOf, shared } from "./_shared";
 
 export default defineEnvironment({
   ...shared,
+  ...pipelineOf("prod"),
   name: "prod",
   variant: "ha",
   availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],

@@ -1,8 +1,9 @@
 /** Staging: production-like size and HTTPS, standalone, with the Prisma Cloud Fargate Defender updater scheduled nightly. */
-import { defineEnvironment, shared } from "./_shared";
+import { defineEnvironment, pipelineOf, shared } from "./_shared";
 
 export default defineEnvironment({
   ...shared,
+  ...pipelineOf("staging"),
   name: "staging",
   size: { preset: "medium" },
   ingress: {

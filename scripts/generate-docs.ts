@@ -1,15 +1,18 @@
 /**
- * `npm run docs`: regenerates the documentation derived from code.
- * With `--check`, writes nothing and exits 1 when a file is stale.
+ * `npm run docs`: regenerates the documentation derived from code, and
+ * removes what a generated directory holds that the code no longer produces
+ * (the pipeline roles of a removed environment). With `--check`, writes and
+ * removes nothing and exits 1 when a file is stale.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { generatedDocuments } from "./lib/generated-documents";
+import { generatedDocuments, staleGeneratedFiles } from "./lib/generated-documents";
 
 const ROOT = join(__dirname, "..");
 const check = process.argv.includes("--check");
 let stale = 0;
-for (const [file, render] of Object.entries(generatedDocuments())) {
+const documents = generatedDocuments();
+for (const [file, render] of Object.entries(documents)) {
   const path = join(ROOT, file);
   const wanted = render();
   let current = "";
@@ -24,6 +27,14 @@ for (const [file, render] of Object.entries(generatedDocuments())) {
   else {
     writeFileSync(path, wanted);
     console.log(`wrote ${file}`);
+  }
+}
+for (const file of staleGeneratedFiles(documents)) {
+  stale++;
+  if (check) console.error(`stale: ${file} (no longer generated; run npm run docs)`);
+  else {
+    rmSync(join(ROOT, file));
+    console.log(`removed ${file}`);
   }
 }
 if (check && stale > 0) process.exitCode = 1;

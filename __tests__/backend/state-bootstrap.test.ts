@@ -1,5 +1,5 @@
 /** The ce-state-bootstrap stack creates hardened, protected state buckets. */
-import { stateBuckets } from "../../main";
+import { stateBuckets } from "../../modules/app";
 import { ConfigError, parseEnvironments } from "../../modules/config";
 import { ACCOUNT, baseEnvironment } from "../support/fixtures";
 import { evaluate, statementsOf } from "../support/iam-simulator";
@@ -86,7 +86,7 @@ describe("state bootstrap stack", () => {
       expect(put(admin, "cloud-exchange/test/terraform.tfstate", kms(keyArn))).not.toBe("explicitly denied");
     });
 
-    it("confines each environment's writers to its own prefix, reads included (another environment's state holds its secrets)", () => {
+    it("confines each environment's writers to its own state, reads included (another environment's state holds its secrets)", () => {
       const kms = { "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": aliasArn };
       const testRole = `arn:aws:iam::${ACCOUNT}:role/deploy-test`;
       const otherRole = "arn:aws:iam::111111111111:role/deploy-other";

@@ -16,10 +16,12 @@ import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { stateKmsKeyOf } from "../../modules/backend/remote-state";
+import { stateKmsKeyOf, stateKeyOf } from "../../modules/backend/remote-state";
+import { stateBucketStatements } from "../../modules/backend/state-bootstrap-stack";
 import { parseEnvironment } from "../../modules/config";
 import { terraformSetup } from "../plan/terraform-cli";
 import { baseEnvironment } from "../support/fixtures";
+import { evaluateAccess } from "../support/iam-simulator";
 import { synthEnvironment } from "../support/synth";
 
 const run = promisify(execFile);
@@ -28,6 +30,8 @@ interface Recorded {
   readonly method: string;
   readonly key: string;
   readonly headers: IncomingMessage["headers"];
+  /** The listing prefix of a ListObjectsV2 request. */
+  readonly prefix?: string;
 }
 
 /** Undoes the aws-chunked body encoding the SDK may use for uploads. */
@@ -58,7 +62,7 @@ function fakeS3(bucket: string): Promise<{ server: Server; url: string; requests
       const url = new URL(req.url ?? "/", "http://localhost");
       const path = decodeURIComponent(url.pathname).replace(/^\/+/, "");
       const key = path.startsWith(`${bucket}/`) ? path.slice(bucket.length + 1) : "";
-      requests.push({ method: req.method ?? "", key, headers: req.headers });
+      requests.push({ method: req.method ?? "", key, headers: req.headers, prefix: url.searchParams.get("prefix") ?? undefined });
       const xml = (status: number, body: string) => {
         res.writeHead(status, { "content-type": "application/xml" });
         res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${body}`);
@@ -126,6 +130,8 @@ describe("state encryption as Terraform writes it", () => {
     const options = { cwd: dir, env: setup.env, timeout: 120_000 };
     await run(setup.binary, ["init", "-input=false", "-no-color", "-backend-config=loopback.s3.tfbackend"], options);
     await run(setup.binary, ["apply", "-input=false", "-no-color", "-auto-approve"], options);
+    // A second run reads the state it wrote, the way every later plan and apply does.
+    await run(setup.binary, ["apply", "-input=false", "-no-color", "-auto-approve"], options);
   }, 180_000);
 
   afterAll(async () => {
@@ -148,5 +154,34 @@ describe("state encryption as Terraform writes it", () => {
         kmsKey: stateKmsKeyOf(env),
       });
     }
+  });
+
+  it("makes only the requests the state bucket lets a confined writer make: its state object, its lock file and the workspace listing", () => {
+    const writer = `arn:aws:iam::${env.accountId}:role/ce-test-pipeline-deploy`;
+    const bucketArn = `arn:aws:s3:::${backend.bucket}`;
+    const statements = stateBucketStatements(bucketArn, [stateKmsKeyOf(env)], [{ label: env.name, stateKey: stateKeyOf(env.name), roleArns: [writer] }]) as Record<string, any>[];
+    const asIam = (r: Recorded) => {
+      if (r.method === "GET" && !r.key) return { action: "s3:ListBucket", resource: bucketArn, context: r.prefix === undefined ? {} : { "s3:prefix": r.prefix } };
+      const action = { GET: "s3:GetObject", HEAD: "s3:GetObject", PUT: "s3:PutObject", DELETE: "s3:DeleteObject" }[r.method] ?? `unknown ${r.method}`;
+      const headers = Object.fromEntries(
+        ["x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id"].filter((h) => r.headers[h] !== undefined).map((h) => [`s3:${h}`, String(r.headers[h])]),
+      );
+      return { action, resource: `${bucketArn}/${r.key}`, context: headers };
+    };
+    const requests = s3.requests.map(asIam);
+    expect(new Set(requests.map((r) => `${r.action} ${r.resource.slice(bucketArn.length)}`))).toEqual(
+      new Set([
+        "s3:ListBucket ",
+        `s3:GetObject /cloud-exchange/${env.name}/terraform.tfstate`,
+        `s3:PutObject /cloud-exchange/${env.name}/terraform.tfstate`,
+        `s3:GetObject /cloud-exchange/${env.name}/terraform.tfstate.tflock`,
+        `s3:PutObject /cloud-exchange/${env.name}/terraform.tfstate.tflock`,
+        `s3:DeleteObject /cloud-exchange/${env.name}/terraform.tfstate.tflock`,
+      ]),
+    );
+    const denied = requests.filter(
+      (r) => evaluateAccess({ resource: statements }, { principal: writer, action: r.action, resource: r.resource, context: { "aws:SecureTransport": "true", ...r.context } }) !== "allowed",
+    );
+    expect(denied).toEqual([]);
   });
 });

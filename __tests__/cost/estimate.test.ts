@@ -3,17 +3,25 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { environmentSources } from "../../environments";
-import { parseEnvironment, parseEnvironments } from "../../modules/config";
+import { parseEnvironment } from "../../modules/config";
 import { estimate, runsPerMonth, UnknownRegionError } from "../../modules/cost/estimate";
 import { PRICES } from "../../modules/cost/prices";
-import { baseEnvironment, haEnvironment, secretArn } from "../support/fixtures";
+import { ACCOUNT, baseEnvironment, haEnvironment, secretArn } from "../support/fixtures";
 
 const ROOT = join(__dirname, "..", "..");
 
 describe("cost estimate", () => {
-  it("matches a hand-worked example (dev: CE 6.1 Medium standalone in us-east-1)", () => {
-    const dev = parseEnvironments(environmentSources()).find((e) => e.name === "dev")!;
+  it("matches a hand-worked example (CE 6.1 Medium standalone in us-east-1, new VPC, HTTPS load balancer)", () => {
+    const dev = parseEnvironment(
+      baseEnvironment({
+        name: "dev",
+        region: "us-east-1",
+        availabilityZones: ["us-east-1a", "us-east-1b"],
+        size: { preset: "medium" },
+        ingress: { mode: "alb", certificateArn: `arn:aws:acm:us-east-1:${ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555` },
+        state: { bucket: "test-ce-tfstate", region: "us-east-1" },
+      }),
+    );
     // Worked by hand from the us-east-1 row of the price table:
     //   8 vCPU × 730 h × $0.04048 = $236.4032;   16 GB × 730 h × $0.004445 = $51.9176
     //   2 NAT × 730 h × $0.045 = $65.70;  100 GB × $0.045 = $4.50;  2 IPv4 × 730 h × $0.005 = $7.30

@@ -3,8 +3,7 @@
  * task definition, log group, schedule, run modes and the single-account /
  * organization switch, with its member-role stacks.
  */
-import { environmentSources } from "../../environments";
-import { EnvironmentInput, environmentWarnings, parseEnvironments, problemsOf } from "../../modules/config";
+import { EnvironmentInput, parseEnvironments, problemsOf } from "../../modules/config";
 import { ACCOUNT, baseEnvironment, REGION, secretArn } from "../support/fixtures";
 import { evaluate, statementsOf } from "../support/iam-simulator";
 import { containersOf, policyOf, ref, resourceNamed, resourcesOf, synthApp, synthEnvironment } from "../support/synth";
@@ -87,7 +86,7 @@ describe("Fargate Defender updater, single-account, scheduled", () => {
     expect(policyOf(role.assume_role_policy).Statement).toEqual([{ Effect: "Allow", Principal: { AWS: master("arn") }, Action: "sts:AssumeRole" }]);
   });
 
-  it("runs on a schedule whose role may run only this task in this cluster", () => {
+  it("runs on a schedule whose role may run only this task's pinned revision in this cluster, assumable by this schedule only", () => {
     expect(resourceNamed(stack, "aws_scheduler_schedule", "defender_schedule")).toMatchObject({
       schedule_expression: "rate(12 hours)",
       schedule_expression_timezone: "UTC",
@@ -96,7 +95,7 @@ describe("Fargate Defender updater, single-account, scheduled", () => {
         arn: ref("aws_ecs_cluster", "cluster_cluster", "arn"),
         role_arn: ref("aws_iam_role", "defender_scheduler-role", "arn"),
         ecs_parameters: {
-          task_definition_arn: ref("aws_ecs_task_definition", "defender_task-definition", "arn_without_revision"),
+          task_definition_arn: ref("aws_ecs_task_definition", "defender_task-definition", "arn"),
           launch_type: "FARGATE",
           network_configuration: { assign_public_ip: false, security_groups: [ref("aws_security_group", "defender_security-group", "id")] },
         },
@@ -108,11 +107,21 @@ describe("Fargate Defender updater, single-account, scheduled", () => {
         Sid: "RunOnlyTheUpdaterTask",
         Effect: "Allow",
         Action: "ecs:RunTask",
-        Resource: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/ce-test-fargate-updater:*`,
+        Resource: ref("aws_ecs_task_definition", "defender_task-definition", "arn"),
         Condition: { ArnEquals: { "ecs:cluster": ref("aws_ecs_cluster", "cluster_cluster", "arn") } },
       },
       { Sid: "HandTheUpdaterItsRole", Effect: "Allow", Action: "iam:PassRole", Resource: master("arn"), Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
     ]);
+    const trust = statementsOf(resourceNamed(stack, "aws_iam_role", "defender_scheduler-role").assume_role_policy);
+    const assume = (sourceArn: string) =>
+      evaluate(trust, { service: "scheduler.amazonaws.com", action: "sts:AssumeRole", resource: "*", context: { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": sourceArn } });
+    expect(assume(`arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/default/ce-test-fargate-updater`)).toBe("allowed");
+    expect(assume(`arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/default/someone-elses-schedule`)).toBe("implicitly denied");
+    // A revision registered outside Terraform (same family, newer number) is not the one the role may run.
+    const run = (taskDefinition: string) =>
+      evaluate(statements, { action: "ecs:RunTask", resource: taskDefinition, context: { "ecs:cluster": ref("aws_ecs_cluster", "cluster_cluster", "arn") } });
+    expect(run(ref("aws_ecs_task_definition", "defender_task-definition", "arn"))).toBe("allowed");
+    expect(run(`arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/ce-test-fargate-updater:999`)).toBe("implicitly denied");
   });
 
   it("reaches only HTTPS outbound", () => {
@@ -148,12 +157,13 @@ describe("Fargate Defender updater, single-account, scheduled", () => {
 describe("Fargate Defender updater, run once", () => {
   const stack = synthEnvironment(withDefender({}));
 
-  it("has no schedule and prints the run-task command", () => {
+  it("has no schedule, and gives the values of a run as plain outputs, never a command to execute", () => {
     expect(stack.resource?.aws_scheduler_schedule?.["defender_schedule"]).toBeUndefined();
-    const command = String(stack.output?.["defender-run-task-command"].value);
-    expect(command).toContain("aws ecs run-task");
-    expect(command).toContain("--task-definition ${aws_ecs_task_definition.defender_task-definition.family}");
-    expect(command).toContain("securityGroups=[${aws_security_group.defender_security-group.id}]");
+    expect(stack.output?.["defender-task-definition"].value).toBe(ref("aws_ecs_task_definition", "defender_task-definition", "arn"));
+    expect(stack.output?.["defender-security-group-id"].value).toBe(ref("aws_security_group", "defender_security-group", "id"));
+    expect(String(stack.output?.["defender-subnet-ids"].value)).toMatch(/^\$\{join\(",", \[/);
+    const everyOutput = JSON.stringify(stack.output);
+    expect(everyOutput).not.toMatch(/aws ecs|run-task|--[a-z]/);
   });
 });
 
@@ -190,11 +200,18 @@ describe("Fargate Defender updater, organization mode", () => {
   });
 });
 
-describe("what the shipped staging updater may do (its member role, evaluated)", () => {
-  const staging = synthApp(environmentSources().map((source) => source.input as EnvironmentInput))["ce-staging"];
+describe("what a staging updater for one application cluster may do (its member role, evaluated)", () => {
+  // A staging environment whose updater protects the services of its application cluster apps-staging, nightly.
+  const staging = synthEnvironment(
+    withDefender(
+      { clusters: ["apps-staging"], passRoles: ["apps-staging-*"], run: { mode: "scheduled", scheduleExpression: "cron(0 3 * * ? *)", timezone: "Europe/Berlin" } },
+      "staging",
+    ),
+  );
   const statements = statementsOf(resourceNamed(staging, "aws_iam_role_policy", "defender_member-role_policy").policy);
-  const account = "123456789012";
-  const service = (cluster: string, name: string, region = "us-east-1") => `arn:aws:ecs:${region}:${account}:service/${cluster}/${name}`;
+  const account = ACCOUNT;
+  const region = REGION;
+  const service = (cluster: string, name: string, where = region) => `arn:aws:ecs:${where}:${account}:service/${cluster}/${name}`;
   const update = (resource: string) => evaluate(statements, { action: "ecs:UpdateService", resource });
   const pass = (role: string) =>
     evaluate(statements, { action: "iam:PassRole", resource: `arn:aws:iam::${account}:role/${role}`, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
@@ -204,7 +221,7 @@ describe("what the shipped staging updater may do (its member role, evaluated)",
   });
 
   it("cannot update production's Cloud Exchange, or any other cluster", () => {
-    expect(update(service("ce-prod", "ce-prod-node-1"))).toBe("implicitly denied");
+    expect(update(service("ce-prod", "ce-prod-node-1"))).toBe("explicitly denied");
     expect(update(service("apps-prod", "checkout"))).toBe("implicitly denied");
   });
 
@@ -213,10 +230,10 @@ describe("what the shipped staging updater may do (its member role, evaluated)",
   });
 
   it("cannot act in another region", () => {
-    expect(update(service("apps-staging", "checkout", "eu-west-1"))).toBe("implicitly denied");
-    const register = (region: string) => evaluate(statements, { action: "ecs:RegisterTaskDefinition", resource: "*", context: { "aws:RequestedRegion": region } });
-    expect(register("us-east-1")).toBe("allowed");
-    expect(register("eu-west-1")).toBe("implicitly denied");
+    expect(update(service("apps-staging", "checkout", "us-east-1"))).toBe("implicitly denied");
+    const register = (where: string) => evaluate(statements, { action: "ecs:RegisterTaskDefinition", resource: "*", context: { "aws:RequestedRegion": where } });
+    expect(register(region)).toBe("allowed");
+    expect(register("us-east-1")).toBe("implicitly denied");
   });
 
   it("passes only the protected services' roles, never Cloud Exchange's or an administrator's", () => {
@@ -226,14 +243,14 @@ describe("what the shipped staging updater may do (its member role, evaluated)",
     expect(pass("OrganizationAccountAccessRole")).toBe("implicitly denied");
   });
 
-  it("still cannot pass Cloud Exchange's roles when a pattern would match them", () => {
-    const broad = synthEnvironment(withDefender({ passRoles: ["ce-*"], clusters: ["apps"] }, "broad"));
-    const broadStatements = statementsOf(resourceNamed(broad, "aws_iam_role_policy", "defender_member-role_policy").policy);
-    const passBroad = (role: string) =>
-      evaluate(broadStatements, { action: "iam:PassRole", resource: `arn:aws:iam::${ACCOUNT}:role/${role}`, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
-    expect(passBroad("ce-other-task")).toBe("allowed");
-    expect(passBroad("ce-broad-task")).toBe("explicitly denied");
-    expect(passBroad("ce-broad-task-execution")).toBe("explicitly denied");
+  it("still cannot pass Cloud Exchange's roles, nor its environment's custom-named ones, whatever is attached to the role later", () => {
+    const custom = synthEnvironment(withDefender({ masterRoleName: "PrismaUpdaterMaster", clusters: ["apps"] }, "custom"));
+    const statements = [...statementsOf(resourceNamed(custom, "aws_iam_role_policy", "defender_member-role_policy").policy), { Effect: "Allow", Action: "iam:PassRole", Resource: "*" }];
+    const passAny = (role: string) =>
+      evaluate(statements, { action: "iam:PassRole", resource: `arn:aws:iam::${ACCOUNT}:role/${role}`, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
+    for (const role of ["ce-other-task", "ce-custom-task", "ce-custom-task-execution", "ce-prod-pipeline-deploy", "PrismaUpdaterMaster"]) {
+      expect({ role, decision: passAny(role) }).toEqual({ role, decision: "explicitly denied" });
+    }
   });
 });
 
@@ -250,15 +267,20 @@ describe("defender validation of scope", () => {
     expect(problems({ clusters: ["ce-test"] })).toEqual([expect.stringMatching(/^defender\.clusters\[0\]: is this environment's own cluster: Terraform manages its task definition/)]);
   });
 
-  it("refuses another environment's cluster unless allowOtherEnvironments, and then warns at every synthesis", () => {
+  it("refuses another environment's cluster, whatever else is set", () => {
     expect(problems({ clusters: ["ce-prod"] })).toEqual([
-      "defender.clusters[0]: is the cluster of environment prod: an updater may not change another environment's services unless defender.allowOtherEnvironments is true (got \"ce-prod\")",
+      "defender.clusters[0]: is the cluster of environment prod: Terraform owns its services' task definitions, and no updater may change another environment's services (the member role is denied every ce-<name> cluster); protect application clusters (got \"ce-prod\")",
     ]);
-    expect(problems({ clusters: ["ce-prod"], allowOtherEnvironments: true })).toEqual([]);
-    const [env] = parseEnvironments([{ source: "environments/test.ts", input: withDefender({ clusters: ["apps", "ce-prod"], allowOtherEnvironments: true }) }]);
-    expect(environmentWarnings([env], ["environments/test.ts"], "2026-01-01").filter((w) => w.path.startsWith("defender")).map((w) => `${w.path}: ${w.message}`)).toEqual([
-      "defender.clusters.1: the updater of test may change the services of environment prod (cluster ce-prod): compromising test's updater reaches prod (defender.allowOtherEnvironments)",
-    ]);
+    expect(problems({ clusters: ["ce-prod"], allowOtherEnvironments: true })).toEqual([expect.stringMatching(/^defender\.allowOtherEnvironments: is not a known field/)]);
+  });
+
+  it("refuses a pass-role pattern that matches another environment's custom-named role", () => {
+    expect(() =>
+      parseEnvironments([
+        { source: "environments/a.ts", input: withDefender({ passRoles: ["Prisma*"] }, "a") },
+        { source: "environments/b.ts", input: withDefender({ masterRoleName: "PrismaMaster" }, "b") },
+      ]),
+    ).toThrow(/environments\/a\.ts[^\n]*\n\s+- defender\.passRoles\.0: matches PrismaMaster, a role of environment b/);
   });
 
   it("refuses a log retention shorter than the environment's", () => {

@@ -9,6 +9,12 @@
  * the suite is `npm test`, it starts with the type check, and `npm run
  * bench` times the suite itself (its synth child is type-checked with the
  * rest). The README's npm scripts and cdktf subcommands must exist too.
+ *
+ * Commands that read environments run here on a fixture (a JSON file in
+ * CE_ENV_FILE), so this suite holds for any set of environment files; that
+ * the app command builds every environment file's stack is proven in
+ * __tests__/app/environment-files.test.ts, where it runs on the environment
+ * files themselves.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -16,8 +22,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { environmentSources } from "../../environments";
-import { parseEnvironments } from "../../modules/config";
-import { adoptedEnvironment } from "../support/fixtures";
+import { buildApp } from "../../modules/app";
+import { parseEnvironment, parseEnvironments } from "../../modules/config";
+import { adoptedEnvironment, baseEnvironment, CERTIFICATE_ARN } from "../support/fixtures";
 
 const ROOT = join(__dirname, "..", "..");
 const help = readFileSync(join(ROOT, "help"), "utf8");
@@ -47,17 +54,35 @@ function run(command: string, env: Record<string, string> = {}, timeout = 120_00
   return spawnSync("bash", ["-c", command], { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env }, encoding: "utf8", timeout });
 }
 
+/** The environment the commands that read one run on. */
+const CLI_ENVIRONMENT = baseEnvironment({ name: "cli", ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN } });
+
 let work: string;
+let cliEnvironmentFile: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "ce-commands-"));
+  cliEnvironmentFile = join(work, "cli.json");
+  writeFileSync(cliEnvironmentFile, JSON.stringify(CLI_ENVIRONMENT));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 let synthesizedStacks: string[] | undefined;
+/** The variables the README's set-up block exports (`export NAME=value` lines). */
+function readmeSetupExports(): Record<string, string> {
+  const setUp = readFileSync(join(ROOT, "README.md"), "utf8").split(/^## Set up$/m)[1]?.split(/^## /m)[0] ?? "";
+  const block = /```sh\n([\s\S]*?)```/.exec(setUp)?.[1] ?? "";
+  return Object.fromEntries([...block.matchAll(/^export ([A-Z_]+)=(\S+)/gm)].map((m) => [m[1], m[2]]));
+}
+
+let synthOutput = "";
 function synthStacks(): string[] {
   if (!synthesizedStacks) {
-    const result = run(`npx cdktf synth --output ${join(work, "out")}`);
+    // As the README's set-up runs it: only what its block exports, nothing this suite adds.
+    const env: NodeJS.ProcessEnv = { ...process.env, ...readmeSetupExports(), CE_ENV_FILE: cliEnvironmentFile };
+    if (!("CHECKPOINT_DISABLE" in readmeSetupExports())) delete env.CHECKPOINT_DISABLE;
+    const result = spawnSync("bash", ["-c", `npx cdktf synth --output ${join(work, "out")}`], { cwd: ROOT, env, encoding: "utf8", timeout: 120_000 });
     expect(result.status).toBe(0);
+    synthOutput = `${result.stdout}${result.stderr}`;
     synthesizedStacks = readdirSync(join(work, "out", "stacks")).sort();
   }
   return synthesizedStacks;
@@ -72,7 +97,12 @@ const RUNNERS: Record<string, () => void> = {
   },
   "npm ci && npx cdktf synth": () => {
     expect(readFileSync(join(ROOT, ".ci", "run"), "utf8")).toMatch(/^npm ci$/m);
-    expect(synthStacks()).toEqual(["ce-dev", "ce-prod", "ce-prod-standby", "ce-staging", "ce-state-bootstrap"]);
+    expect(synthStacks()).toEqual(["ce-cli"]);
+    // The set-up exports CHECKPOINT_DISABLE=1, so cdktf calls no checkpoint service (offline, that call fails loudly).
+    expect(readmeSetupExports()).toMatchObject({ CHECKPOINT_DISABLE: "1" });
+    expect(synthOutput).not.toContain("checkpoint-api.hashicorp.com");
+    // Without CE_ENV_FILE the same app command synthesizes every environment file (run on them there).
+    expect(readFileSync(join(ROOT, "__tests__", "app", "environment-files.test.ts"), "utf8")).toContain('spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), ["main.ts"]');
   },
   "CE_ENV_FILE=env.json npx cdktf synth": () => {
     // cdktf synth runs the app of cdktf.json with CDKTF_OUTDIR set; __tests__/app/main.test.ts runs exactly
@@ -92,31 +122,39 @@ const RUNNERS: Record<string, () => void> = {
     expect(result.status).toBe(0);
     const files = result.stdout.split("\n").filter(Boolean);
     expect(files.some((f) => f.includes("__tests__/plan/"))).toBe(false);
+    expect(files.some((f) => f.includes("__tests__/runner/"))).toBe(false);
     expect(files.some((f) => f.endsWith("policy-plan.test.ts"))).toBe(false);
+    expect(files.some((f) => f.endsWith("your-environments.test.ts"))).toBe(false);
     expect(files.some((f) => f.endsWith("policy.test.ts"))).toBe(true);
   },
   "npx cdktf deploy ce-state-bootstrap": () => {
     expect(cdktfSubcommands().has("deploy")).toBe(true);
-    expect(synthStacks()).toContain("ce-state-bootstrap");
+    expect(buildApp([parseEnvironment(CLI_ENVIRONMENT)], { outdir: "/nonexistent" }).node.children.map((c) => c.node.id)).toContain("ce-state-bootstrap");
   },
   "npx cdktf diff ce-<name>": () => {
     expect(cdktfSubcommands().has("diff")).toBe(true);
-    expect(synthStacks()).toEqual(expect.arrayContaining(["ce-dev", "ce-staging", "ce-prod"]));
+    expect(synthStacks()).toContain("ce-cli");
   },
   "npx cdktf deploy ce-<name>": () => expect(cdktfSubcommands().has("deploy")).toBe(true),
+  "npx cdktf deploy --skip-provider-lock ce-<name>": () => {
+    const result = run("npx cdktf deploy --help");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^\s+--skip-provider-lock\s+Block `terraform provider lock` from being run/m);
+  },
   "npx cdktf destroy ce-<name>": () => expect(cdktfSubcommands().has("destroy")).toBe(true),
   "terraform -chdir=cdktf.out/stacks/ce-<name> init": () => {
-    // The single-stack plan (planStack) runs init in a copy of the stack directory with only a backend
-    // override added, the way a pipeline runs it; __tests__/plan/user-cli-config.test.ts plans a stack so.
-    const harness = readFileSync(join(ROOT, "__tests__", "plan", "harness.ts"), "utf8");
-    expect(harness).toContain('["init", "-input=false"');
-    expect(readFileSync(join(ROOT, "__tests__", "plan", "user-cli-config.test.ts"), "utf8")).toContain("await planStack(");
-    expect(existsSync(join(work, "out", "stacks", "ce-dev", "cdk.tf.json")) || synthStacks().length > 0).toBe(true);
+    // planStackDirectory runs `terraform -chdir=<synthesized stack directory> init` and `plan` with no cdktf on
+    // the PATH, only a local-backend and a provider override added; the library test plans a stack so.
+    const pipeline = readFileSync(join(ROOT, "__tests__", "plan", "pipeline-plan.ts"), "utf8");
+    expect(pipeline).toContain("[`-chdir=${dir}`, ...args]");
+    expect(pipeline).toContain('["init", "-input=false"');
+    expect(readFileSync(join(ROOT, "__tests__", "plan", "library-app.test.ts"), "utf8")).toContain("await planStackDirectory(");
+    expect(existsSync(join(work, "out", "stacks", "ce-cli", "cdk.tf.json")) || synthStacks().length > 0).toBe(true);
   },
   "terraform -chdir=cdktf.out/stacks/ce-<name> plan -out=tfplan": () => {
-    const harness = readFileSync(join(ROOT, "__tests__", "plan", "harness.ts"), "utf8");
-    expect(harness).toContain('["plan", "-input=false"');
-    expect(harness).toContain('"-out=tfplan"');
+    const pipeline = readFileSync(join(ROOT, "__tests__", "plan", "pipeline-plan.ts"), "utf8");
+    expect(pipeline).toContain('["plan", "-input=false"');
+    expect(pipeline).toContain('"-out=tfplan"');
   },
   "npm run docs": () => {
     const result = run("npm run -s docs -- --check");
@@ -124,9 +162,9 @@ const RUNNERS: Record<string, () => void> = {
     expect(result.status).toBe(0);
   },
   "npm run cost": () => {
-    const result = run("npm run -s cost");
+    const result = run("npm run -s cost", { CE_ENV_FILE: cliEnvironmentFile });
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain("| ce-prod | ha |");
+    expect(result.stdout).toContain("| ce-cli | standalone |");
   },
   "npm run pin-images": () => {
     // Offline: an environment whose images are all in ECR gets the commands that read their digests;
@@ -201,6 +239,17 @@ const RUNNERS: Record<string, () => void> = {
     );
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain("standard input is not a Terraform state");
+  },
+  "npm run task -- ce-<name> [task family] [--create-only] [--keep]": () => {
+    // What the runner does with a task is proven in __tests__/runner; here, the command line: it
+    // synthesizes the environment and finds the stack's task families before it needs the runner.
+    const missing = run("npm run -s task -- ce-cli no-such-family --create-only", { CE_ENV_FILE: cliEnvironmentFile });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("ce-cli has no task family no-such-family; it has: ce-cli");
+    const unknown = run("npm run -s task -- ce-elsewhere", { CE_ENV_FILE: cliEnvironmentFile });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("no environment has the stack ce-elsewhere; the stacks with tasks: ce-cli");
+    expect(run("npm run -s task -- ce-cli --fast").stderr).toContain("unknown option --fast; allowed: --create-only, --keep");
   },
   "npm run bench": () => {
     expect(pkg.scripts.bench).toBe("tsx scripts/bench.ts");

@@ -6,7 +6,7 @@
  * default) every protocol between the nodes is TLS and CE's quorum queues
  * keep a member on every node; CE 5.0 keeps its plain protocols and
  * mirrored classic queues. Both start RabbitMQ through the same cluster
- * membership step (proven on real RabbitMQ nodes in rabbitmq-cluster.test.ts).
+ * membership step (run on real RabbitMQ in __tests__/runner/ha-cluster.test.ts).
  */
 import { HA_SHARED_PATH, REPLICA_SET_NAME } from "../../modules/ha/ha-cluster";
 import { RABBITMQ_FEATURE_FLAGS } from "../../modules/releases/ce-6.1";

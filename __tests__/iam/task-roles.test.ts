@@ -1,7 +1,7 @@
 /** The task roles: exactly the permissions Cloud Exchange needs, or existing roles. */
 import { baseEnvironment, withExistingSecrets } from "../support/fixtures";
 import { evaluate, statementsOf } from "../support/iam-simulator";
-import { onlyResource, policyOf, ref, resourceNamed, synthEnvironment, workloadTaskDefinition } from "../support/synth";
+import { diffStacks, onlyResource, policyOf, ref, resourceNamed, synthEnvironment, workloadTaskDefinition } from "../support/synth";
 
 const secretRef = (name: string) => ref("aws_secretsmanager_secret", `secrets_${name}`, "arn");
 
@@ -101,11 +101,37 @@ describe("task roles", () => {
     }
   });
 
-  it("leave ECS Exec off by default, with no exec permissions, channels or audit group", () => {
+  it("leave ECS Exec off by default, with no exec permissions or channels", () => {
     const statements = policyOf(resourceNamed(stack, "aws_iam_role_policy", "iam_task-role-policy").policy).Statement;
     expect(statements.map((s) => s.Sid)).toEqual(["MountAndWriteTheFileSystem"]);
     expect(onlyResource(stack, "aws_ecs_service").enable_execute_command).toBe(false);
-    expect(stack.resource?.aws_cloudwatch_log_group?.["logs_execute-command"]).toBeUndefined();
+    expect(resourceNamed(stack, "aws_ecs_cluster", "cluster_cluster").configuration).toBeUndefined();
+  });
+
+  it("keep the exec audit log group, protected from destruction, when ECS Exec is turned off again", () => {
+    // Attacker: whoever turns Exec off after a session (the runbook's last step) to erase what the session did.
+    const off = diffStacks(exec, stack);
+    expect(off.removed.filter((address) => address.startsWith("aws_cloudwatch_log_group."))).toEqual([]);
+    for (const json of [exec, stack]) {
+      expect(resourceNamed(json, "aws_cloudwatch_log_group", "logs_execute-command")).toMatchObject({
+        name: "/ecs/cloud-exchange/test/exec",
+        lifecycle: { prevent_destroy: true },
+      });
+    }
+    const destroyable = synthEnvironment(baseEnvironment({ protection: { allowDestroy: true } }));
+    expect(resourceNamed(destroyable, "aws_cloudwatch_log_group", "logs_execute-command").lifecycle).toBeUndefined();
+  });
+
+  it("let the audited task role decrypt with the environment's key only ECS Exec session data, never a secret, file or log", () => {
+    // Attacker: code in a container of an environment with ECS Exec on, holding the task role's credentials.
+    const statements = statementsOf(resourceNamed(exec, "aws_iam_role_policy", "iam_task-role-policy").policy);
+    const key = ref("aws_kms_key", "encryption-key_key", "arn");
+    const decrypt = (contextKeys: string[]) => evaluate(statements, { action: "kms:Decrypt", resource: key, context: { "kms:EncryptionContextKeys": contextKeys } });
+    expect(decrypt(["aws:ssm:SessionId", "aws:ssm:TargetId"])).toBe("allowed");
+    expect(decrypt(["SecretARN", "SecretVersionId"])).toBe("implicitly denied");
+    expect(decrypt(["aws:elasticfilesystem:filesystem:id"])).toBe("implicitly denied");
+    expect(decrypt(["aws:logs:arn"])).toBe("implicitly denied");
+    expect(decrypt([])).toBe("implicitly denied");
   });
 
   it("read the proxy, CA and registry secrets when configured, and decrypt with an existing secrets key", () => {

@@ -1,6 +1,7 @@
 /** The internal ALB: HTTPS with a TLS 1.3 policy and a redirect, hardened and logged; or plain HTTP; or none. */
 import { EnvironmentInput, problemsOf } from "../../modules/config";
 import { baseEnvironment, CERTIFICATE_ARN, EXISTING_NETWORK, TARGET_GROUP_ARN } from "../support/fixtures";
+import { evaluateAccess, statementsOf } from "../support/iam-simulator";
 import { onlyResource, policyOf, ref, resourceNamed, resourcesOf, synthEnvironment } from "../support/synth";
 
 const lb = (attr: string) => ref("aws_lb", "ingress_load-balancer", attr);
@@ -100,6 +101,20 @@ describe("load balancer with a certificate", () => {
       { Sid: "ElbAccountDeliversAccessLogs", Effect: "Allow", Principal: { AWS: "arn:aws:iam::156460612806:root" }, Action: "s3:PutObject", Resource: `${bucket}/alb/AWSLogs/210987654321/*` },
       { Sid: "ElbServiceDeliversAccessLogs", Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: `${bucket}/alb/AWSLogs/210987654321/*` },
     ]);
+  });
+
+  it("accepts no other account's load balancer logs: ELB writes each under its owner's account, outside the admitted prefix", () => {
+    // Attacker: another account pointing its load balancer's access logs at this bucket (to fill it, or to forge entries).
+    // aws:SourceAccount is not a documented condition of ALB log delivery; the key prefix with the account does the same.
+    const statements = statementsOf(resourceNamed(stack, "aws_s3_bucket_policy", "ingress_access-log-bucket_policy").policy);
+    const bucket = ref("aws_s3_bucket", "ingress_access-log-bucket_bucket", "arn");
+    const deliver = (request: { service?: string; principal?: string }, account: string) =>
+      // The ELB account's own policies let it write anywhere; the bucket policy is what decides.
+      evaluateAccess({ identity: [{ Effect: "Allow", Action: "*", Resource: "*" }], resource: statements, resourceAccount: "210987654321" }, { ...request, action: "s3:PutObject", resource: `${bucket}/alb/AWSLogs/${account}/elasticloadbalancing/eu-west-1/x.log.gz`, context: { "aws:SecureTransport": "true" } });
+    for (const request of [{ service: "logdelivery.elasticloadbalancing.amazonaws.com" }, { principal: "arn:aws:iam::156460612806:root" }]) {
+      expect(deliver(request, "210987654321")).toBe("allowed");
+      expect(deliver(request, "999999999999")).toBe("implicitly denied");
+    }
   });
 
   it("drops deletion protection only when the environment allows destroying it", () => {

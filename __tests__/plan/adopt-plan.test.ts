@@ -15,7 +15,7 @@ import { EnvironmentInput } from "../../modules/config";
 import { synthEnvironment } from "../support/synth";
 import { planStack, PlanResult } from "./harness";
 import { adoptedResourceSchemas, officialTemplateState } from "./official-template-state";
-import { describePlans } from "./planned-stacks";
+import { describePlans } from "./plan-availability";
 
 describePlans("adopting the official template's deployment (offline plan from its state)", () => {
   const plans = new Map<string, PlanResult>();

@@ -1,12 +1,15 @@
 /**
  * Every stack passes an offline `terraform init`, `validate` and `plan`
- * against the AWS provider 5.100.0: the shipped environments as written
- * (generated secrets, whose ephemeral passwords a loopback Secrets Manager
- * stand-in answers), the bootstrap and member-role stacks, and the fixture
- * variations the shipped ones do not cover, in existing-secret mode.
+ * against the AWS provider 5.100.0: the stacks of the environment files,
+ * whatever they are, as written (generated secrets, whose ephemeral
+ * passwords a loopback Secrets Manager stand-in answers), the bootstrap and
+ * member-role stacks, and the planned fixtures, in existing-secret mode. What
+ * is asserted of the environment files holds for any environment; the fixed
+ * expectations (resource counts, evaluated values) are about the fixtures.
  */
+import { derive, parseEnvironments } from "../../modules/config";
 import { PlanResult, resourceCountsByType } from "./harness";
-import { describePlans, planAll } from "./planned-stacks";
+import { describePlans, planAll, plannedFixtures, shippedEnvironments } from "./planned-stacks";
 import { StackJson } from "../support/synth";
 
 describePlans("offline terraform plan", () => {
@@ -23,10 +26,10 @@ describePlans("offline terraform plan", () => {
     }
   }, 900_000);
 
-  it("covers every shipped environment, every fixture variation and the bootstrap stack", () => {
-    expect(stackNames).toEqual(
-      expect.arrayContaining(["ce-dev", "ce-staging", "ce-prod", "ce-state-bootstrap", "ce-legacy", "ce-exhttps", "ce-exnone", "ce-extg", "ce-haex", "ce-exnone-defender-member-111111111111"]),
-    );
+  it("covers every environment file, every planned fixture and the bootstrap stack", () => {
+    const environments = parseEnvironments([...shippedEnvironments(), ...plannedFixtures()]).map((e) => derive(e).stackName);
+    expect(environments.length).toBeGreaterThan(plannedFixtures().length);
+    expect(stackNames).toEqual(expect.arrayContaining([...environments, "ce-state-bootstrap", "ce-exnone-defender-member-111111111111"]));
   });
 
   it("validates every stack", () => {
@@ -46,8 +49,8 @@ describePlans("offline terraform plan", () => {
     }
   });
 
-  it("plans the standalone resources a new VPC with an HTTPS load balancer needs, per type (staging)", () => {
-    expect(resourceCountsByType(results.get("ce-staging")!.plan)).toEqual({
+  it("plans the standalone resources a new VPC with an HTTPS load balancer needs, per type", () => {
+    expect(resourceCountsByType(results.get("ce-newhttps")!.plan)).toEqual({
       aws_vpc: 1,
       aws_subnet: 4,
       aws_internet_gateway: 1,
@@ -61,23 +64,23 @@ describePlans("offline terraform plan", () => {
       aws_default_security_group: 1,
       aws_vpc_endpoint: 1,
       aws_flow_log: 1,
-      aws_cloudwatch_log_group: 3,
-      aws_iam_role: 11,
-      aws_iam_role_policy: 11,
-      aws_iam_role_policy_attachment: 2,
+      aws_cloudwatch_log_group: 3, // containers, flow logs and the ECS Exec audit group (kept while Exec is off)
+      aws_iam_role: 6, // task execution, task, flow logs, SNS delivery status, AWS Backup, backup break-glass
+      aws_iam_role_policy: 6,
+      aws_iam_role_policy_attachment: 2, // AWS Backup's managed policies for backups and restores
       aws_kms_key: 1,
       aws_kms_alias: 1,
-      aws_security_group: 4,
-      aws_vpc_security_group_ingress_rule: 7,
-      aws_vpc_security_group_egress_rule: 5,
+      aws_security_group: 3,
+      aws_vpc_security_group_ingress_rule: 4,
+      aws_vpc_security_group_egress_rule: 3,
       aws_efs_file_system: 1,
       aws_efs_backup_policy: 1,
       aws_efs_file_system_policy: 1,
       aws_efs_mount_target: 2,
-      aws_efs_access_point: 10,
+      aws_efs_access_point: 9, // no dump, so no access point of its own
       aws_ecs_cluster: 1,
       aws_ecs_cluster_capacity_providers: 1,
-      aws_ecs_task_definition: 3,
+      aws_ecs_task_definition: 1,
       aws_ecs_service: 1,
       aws_lb: 1,
       aws_lb_target_group: 1,
@@ -93,18 +96,12 @@ describePlans("offline terraform plan", () => {
       aws_s3_bucket_logging: 1,
       aws_sns_topic: 1,
       aws_sns_topic_policy: 1,
-      aws_cloudwatch_metric_alarm: 9,
-      aws_cloudwatch_log_metric_filter: 3,
-      aws_sns_topic_subscription: 1,
-      aws_scheduler_schedule: 2,
-      aws_secretsmanager_secret: 4,
-      aws_secretsmanager_secret_version: 4,
+      aws_cloudwatch_metric_alarm: 7, // and backup job failed, no backup in the window (existing secrets name no backup password: no dump)
+      aws_cloudwatch_log_metric_filter: 1,
       aws_backup_vault: 1,
       aws_backup_vault_policy: 1,
       aws_backup_plan: 1,
       aws_backup_selection: 1,
-      aws_service_discovery_private_dns_namespace: 1,
-      aws_service_discovery_service: 1,
     });
   });
 
@@ -115,7 +112,7 @@ describePlans("offline terraform plan", () => {
   });
 
   it("evaluates the standalone service's deployment settings as intended", () => {
-    for (const name of ["ce-dev", "ce-staging", "ce-legacy", "ce-exhttps", "ce-exnone"]) {
+    for (const name of ["ce-newhttps", "ce-legacy", "ce-exhttps", "ce-exnone", "ce-extg"]) {
       const service = results.get(name)!.plan.resource_changes!.find((c) => c.type === "aws_ecs_service")!.change.after!;
       expect({ name, ...service }).toMatchObject({
         name,
@@ -123,8 +120,7 @@ describePlans("offline terraform plan", () => {
         deployment_minimum_healthy_percent: 0,
         deployment_maximum_percent: 100,
         deployment_circuit_breaker: [{ enable: true, rollback: true }],
-        // Only dev turns ECS Exec on.
-        enable_execute_command: name === "ce-dev",
+        enable_execute_command: false,
         launch_type: "FARGATE",
         network_configuration: [expect.objectContaining({ assign_public_ip: false })],
       });
@@ -137,9 +133,8 @@ describePlans("offline terraform plan", () => {
       (JSON.parse(after(stack, "aws_ecs_task_definition.workload_task_task-definition").container_definitions as string) as { name: string; image: string; portMappings: { containerPort: number }[] }[]).map(
         (c) => [c.name, c.image.split(":").pop(), c.portMappings.map((p) => p.containerPort)],
       ).sort(([a], [b]) => String(a).localeCompare(String(b)));
-    // Terraform orders the planned containers by name. (A fixture with existing secrets: with generated ones
-    // the secret ARNs, and so the container definitions, are known only after apply.)
-    expect(images("ce-exhttps")).toEqual([
+    // Terraform orders the planned containers by name.
+    expect(images("ce-newhttps")).toEqual([
       ["core", "core6-6.1.0", [8000]],
       ["core-init", "core6-6.1.0", []],
       ["init", "rabbitmq6-6.1.0-4.2.2", []],
@@ -147,7 +142,7 @@ describePlans("offline terraform plan", () => {
       ["rabbitmq", "rabbitmq6-6.1.0-4.2.2", [5671, 15671]],
       ["ui", "ui6-6.1.0", [3000]],
     ]);
-    expect(after("ce-exhttps", "aws_lb_target_group.ingress_target-group")).toMatchObject({ name: "ce-exhttps-ui-https", protocol: "HTTPS", port: 3000 });
+    expect(after("ce-newhttps", "aws_lb_target_group.ingress_target-group")).toMatchObject({ name: "ce-newhttps-ui-https", protocol: "HTTPS", port: 3000 });
     expect(images("ce-legacy")).toEqual([
       ["core", "11062023", [8000]],
       ["core-init", "11062023", []],
@@ -158,8 +153,8 @@ describePlans("offline terraform plan", () => {
     ]);
   });
 
-  it("plans the HA variant's per-node resources", () => {
-    for (const name of ["ce-prod", "ce-haex"]) {
+  it("plans the HA variant's per-node resources, with ECS Exec where the environment turns it on", () => {
+    for (const name of ["ce-haexec", "ce-haex"]) {
       const changes = results.get(name)!.plan.resource_changes!;
       const addresses = changes.map((c) => c.address);
       for (const n of [1, 2, 3]) {
@@ -171,27 +166,30 @@ describePlans("offline terraform plan", () => {
           ]),
         );
         const service = changes.find((c) => c.address === `aws_ecs_service.ha_node-${n}_service_service`)!.change.after!;
-        expect(service).toMatchObject({ name: `${name}-node-${n}`, desired_count: 1, deployment_minimum_healthy_percent: 0, deployment_maximum_percent: 100, wait_for_steady_state: true });
+        expect(service).toMatchObject({
+          name: `${name}-node-${n}`,
+          desired_count: 1,
+          deployment_minimum_healthy_percent: 0,
+          deployment_maximum_percent: 100,
+          wait_for_steady_state: true,
+          enable_execute_command: name === "ce-haexec",
+        });
       }
       const counts = resourceCountsByType(results.get(name)!.plan);
-      // CE 6.1 (prod): per node MongoDB, RabbitMQ and files-data, and the certificates; CE 5.0 (haex): per node MongoDB and RabbitMQ.
-      // CE 6.1 also has the logical backup's directory, and a task definition for it.
-      const accessPoints = name === "ce-prod" ? 17 : 10;
+      // CE 6.1 (haexec): per node MongoDB, RabbitMQ and files-data, and the certificates; CE 5.0 (haex): per node MongoDB and RabbitMQ.
+      const accessPoints = name === "ce-haexec" ? 16 : 10;
       expect({ name, counts }).toMatchObject({
         name,
-        counts: { aws_ecs_service: 3, aws_ecs_task_definition: name === "ce-prod" ? 4 : 3, aws_service_discovery_service: 3, aws_service_discovery_private_dns_namespace: 1, aws_efs_access_point: accessPoints, aws_efs_mount_target: 3 },
+        counts: { aws_ecs_service: 3, aws_ecs_task_definition: 3, aws_service_discovery_service: 3, aws_service_discovery_private_dns_namespace: 1, aws_efs_access_point: accessPoints, aws_efs_mount_target: 3 },
       });
     }
   });
 
-  it("plans the Fargate Defender updater in both run modes and the member-role stacks", () => {
-    // The second schedule in ce-staging is the logical backup's (ce-exnone's existing secrets name no backup password).
-    for (const [name, schedules] of [["ce-staging", 2], ["ce-exnone", 1]] as const) {
-      const counts = resourceCountsByType(results.get(name)!.plan);
-      expect({ name, schedules: counts.aws_scheduler_schedule }).toEqual({ name, schedules });
-      const task = results.get(name)!.plan.resource_changes!.find((c) => c.address === "aws_ecs_task_definition.defender_task-definition")!;
-      expect(task.change.after).toMatchObject({ cpu: "512", memory: "1024", requires_compatibilities: ["FARGATE"] });
-    }
+  it("plans the scheduled Fargate Defender updater and the member-role stacks", () => {
+    const counts = resourceCountsByType(results.get("ce-exnone")!.plan);
+    expect(counts.aws_scheduler_schedule).toBe(1);
+    const task = results.get("ce-exnone")!.plan.resource_changes!.find((c) => c.address === "aws_ecs_task_definition.defender_task-definition")!;
+    expect(task.change.after).toMatchObject({ cpu: "512", memory: "1024", requires_compatibilities: ["FARGATE"] });
     expect(results.has("ce-exnone-defender-member-222222222222")).toBe(false);
     expect(resourceCountsByType(results.get("ce-exnone-defender-member-111111111111")!.plan)).toEqual({ aws_iam_role: 1, aws_iam_role_policy: 1 });
   });

@@ -1,26 +1,31 @@
 /**
- * The stacks every plan-reading suite shares: the shipped environments as
- * written (generated secrets), the fixture variations in existing-secret
- * mode, the bootstrap and member-role stacks, planned in one Terraform run
- * (planStacks) and once per test run thanks to the plan cache.
+ * The stacks every plan-reading suite shares: the environment files as
+ * written (generated secrets), the planned fixtures in existing-secret mode,
+ * the bootstrap and member-role stacks, planned in one Terraform run. Plans
+ * are kept by stack content (plan-results.ts): a stack planned once in a
+ * test run is not planned again, whichever suite or batch asks for it.
+ *
+ * The environment files are whatever exists (yours, in a fork); fixed
+ * expectations are only ever about the fixtures.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { environmentSources } from "../../environments";
-import { buildApp } from "../../main";
+import { buildApp } from "../../modules/app";
 import { EnvironmentInput, parseEnvironments } from "../../modules/config";
-import { variations, withExistingSecrets } from "../support/fixtures";
+import { haExecEnvironment, variations, withExistingSecrets } from "../support/fixtures";
 import { StackJson } from "../support/synth";
-import { planStacks, PlanResult, stackFromDirectory } from "./harness";
-import { ProviderCheck, providerCheckOfRun, unavailableLine } from "./terraform-cli";
+import { PlanResult, stackFromDirectory } from "./harness";
+import { planStacksByContent } from "./plan-results";
 
 /**
- * Fixture variations the shipped environments already cover in shape: dev is
- * a new VPC with a plain-HTTP ALB, staging a new VPC with HTTPS. They stay in
- * the synth-level policy corpus; planning them again would only cost time.
+ * The fixture variation not planned: the plain-HTTP twin of
+ * new-vpc-alb-https, which differs only in its listeners. It stays in the
+ * synth-level policy corpus.
  */
-const COVERED_BY_SHIPPED = new Set(["new-vpc-alb-http", "new-vpc-alb-https"]);
+const NOT_PLANNED = new Set(["new-vpc-alb-http"]);
+
 
 /** An environment to plan, with where it came from. */
 export interface PlannedEnvironment {
@@ -33,13 +38,19 @@ export function shippedEnvironments(): PlannedEnvironment[] {
   return environmentSources().map((s) => ({ source: s.source, input: s.input as EnvironmentInput }));
 }
 
-/** The environments planned: shipped ones as written, and the other fixture variations with existing secrets. */
+/** The fixtures planned: the variations (but {@link NOT_PLANNED}) and a CE 6.1 HA cluster with ECS Exec on. */
+export function plannedFixtures(): PlannedEnvironment[] {
+  return [
+    ...Object.entries(variations())
+      .filter(([name]) => !NOT_PLANNED.has(name))
+      .map(([name, input]) => ({ source: `fixture ${name}`, input })),
+    { source: "fixture ha-exec", input: haExecEnvironment() },
+  ];
+}
+
+/** The environments planned: the environment files as written, and the planned fixtures with existing secrets. */
 export function plannedEnvironments(): PlannedEnvironment[] {
-  const shipped = shippedEnvironments();
-  const fixtures = Object.entries(variations())
-    .filter(([name]) => !COVERED_BY_SHIPPED.has(name))
-    .map(([name, input]) => ({ source: `fixture ${name}`, input: withExistingSecrets(input) }));
-  return [...shipped, ...fixtures];
+  return [...shippedEnvironments(), ...plannedFixtures().map((s) => ({ ...s, input: withExistingSecrets(s.input) }))];
 }
 
 /**
@@ -79,37 +90,16 @@ export async function synthesizeAndPlan(sources: readonly PlannedEnvironment[]):
     const app = buildApp(parseEnvironments(sources), { outdir });
     app.synth();
     const stacks = stacksToPlan(app.node.children.map((c) => c.node.id).sort()).map((name) => stackFromDirectory(join(outdir, "stacks", name), name));
-    const plans = await planStacks(stacks);
+    const plans = await planStacksByContent(stacks);
     return new Map(stacks.map((s) => [s.name, { plan: plans.get(s.name)!, stack: JSON.parse(s.content) as StackJson }]));
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-/** What the plan suites can do on this machine, from the run's provider check. */
-export interface PlanAvailability {
-  /** The run's provider check. */
-  readonly check: ProviderCheck;
-  /** Why no plan can run (one line), or undefined when the AWS provider installs. */
-  readonly blocked?: string;
-}
+/** The plan suites' availability, kept in plan-availability.ts (which loads no environment file). */
+export { describePlans, planAvailability } from "./plan-availability";
+export type { PlanAvailability } from "./plan-availability";
 
-/** Reads the provider check of this run (made once by the Jest global setup). */
-export function planAvailability(): PlanAvailability {
-  const check = providerCheckOfRun();
-  return { check, blocked: unavailableLine(check) };
-}
-
-/**
- * Registers a plan suite's tests only when the AWS provider can be
- * installed; otherwise one skipped placeholder (the provider suite reports
- * the one failing line).
- */
-export function describePlans(title: string, body: () => void): void {
-  const { blocked } = planAvailability();
-  if (blocked) {
-    describe(title, () => it.skip("needs the AWS provider (see __tests__/plan/providers.test.ts)", () => undefined));
-    return;
-  }
-  describe(title, body);
-}
+/** Plans kept by stack content, in plan-results.ts (which loads no environment file). */
+export { planStacksByContent, SHARED_PLAN_RESULTS_VARIABLE } from "./plan-results";

@@ -10,8 +10,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { environmentSources } from "../../environments";
-import { EnvironmentInput } from "../../modules/config";
+import { baseEnvironment } from "../support/fixtures";
 import { synthApp } from "../support/synth";
 import { planStack } from "./harness";
 import { MIRROR_VARIABLE, terraformSetup } from "./terraform-cli";
@@ -54,7 +53,7 @@ const mirror = process.env[MIRROR_VARIABLE];
     // The user keeps no plugin cache, so the harness keeps one for them (downloaded once, reused across runs).
     expect(setup.env.TF_PLUGIN_CACHE_DIR).toBe(join(dir, "cache", "cloud-exchange-fargate", "terraform-plugin-cache"));
 
-    const bootstrap = synthApp(environmentSources().map((s) => s.input as EnvironmentInput))["ce-state-bootstrap"];
+    const bootstrap = synthApp([baseEnvironment()])["ce-state-bootstrap"];
     const result = await planStack({ name: "ce-state-bootstrap", content: JSON.stringify(bootstrap) }, { setup });
     expect(result.validation).toMatchObject({ valid: true, error_count: 0 });
     expect(result.plan.resource_changes!.length).toBeGreaterThan(10);

@@ -4,7 +4,8 @@
  * Practices (ECS.2, EFS.1, ...), CIS, or Checkov where Security Hub has no
  * control (CKV_AWS_*). Each control returns findings (resource and reason);
  * `breaks` names a stack and a mutation that removes the property the
- * control checks, so the suite proves every control can fail.
+ * control checks, so the suite proves every control can fail; the stacks it
+ * names are fixtures', so the proof holds whatever the environment files are.
  */
 import { StackJson } from "../support/synth";
 
@@ -128,14 +129,14 @@ export const CONTROLS: Control[] = [
       each(s, "aws_ecs_service")
         .filter(([, c]) => first(c.network_configuration)?.assign_public_ip !== false)
         .map(([resource]) => ({ resource, message: "assign_public_ip is not false" })),
-    breaks: { stack: "ce-staging", mutate: (s) => (Object.values(s.resource!.aws_ecs_service)[0].network_configuration.assign_public_ip = true) },
+    breaks: { stack: "ce-newhttps", mutate: (s) => (Object.values(s.resource!.aws_ecs_service)[0].network_configuration.assign_public_ip = true) },
   },
   {
     id: "ECS.4",
     title: "ECS containers run without privileges",
     check: (s) => containerFindings(s, (k) => k.privileged === true, "privileged container"),
     breaks: {
-      stack: "ce-dev",
+      stack: "ce-newhttps",
       mutate: (s) => {
         const task = s.resource!.aws_ecs_task_definition["workload_task_task-definition"];
         setContainers(task, containers(task).map((k) => (k.name === "core" ? { ...k, privileged: true } : k)));
@@ -147,7 +148,7 @@ export const CONTROLS: Control[] = [
     title: "ECS containers have read-only root file systems",
     check: (s) => containerFindings(s, (k) => k.readonlyRootFilesystem !== true, "readonlyRootFilesystem is not true"),
     breaks: {
-      stack: "ce-dev",
+      stack: "ce-newhttps",
       mutate: (s) => {
         const task = s.resource!.aws_ecs_task_definition["workload_task_task-definition"];
         setContainers(task, containers(task).map((k) => (k.name === "init" ? { ...k, readonlyRootFilesystem: false } : k)));
@@ -167,9 +168,9 @@ export const CONTROLS: Control[] = [
         ),
       ),
     breaks: {
-      stack: "ce-staging",
+      stack: "ce-newhttps",
       mutate: (s) => {
-        const task = Object.values(s.resource!.aws_ecs_task_definition).find((t: Config) => String(t.family).endsWith("staging"))!;
+        const task = Object.values(s.resource!.aws_ecs_task_definition).find((t: Config) => String(t.family).endsWith("newhttps"))!;
         setContainers(task, containers(task).map((k) => (k.name === "core" ? { ...k, environment: [...k.environment, { name: "JWT_SECRET", value: "x" }] } : k)));
       },
     },
@@ -179,7 +180,7 @@ export const CONTROLS: Control[] = [
     title: "ECS containers have a logging configuration",
     check: (s) => containerFindings(s, (k) => !k.logConfiguration?.logDriver, "no logConfiguration"),
     breaks: {
-      stack: "ce-dev",
+      stack: "ce-newhttps",
       mutate: (s) => {
         const task = s.resource!.aws_ecs_task_definition["workload_task_task-definition"];
         setContainers(task, containers(task).map(({ logConfiguration: _drop, ...k }) => k));
@@ -193,7 +194,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_ecs_cluster")
         .filter(([, c]) => !asList(c.setting).some((x: any) => x.name === "containerInsights" && ["enabled", "enhanced"].includes(x.value)))
         .map(([resource]) => ({ resource, message: "containerInsights not enabled" })),
-    breaks: { stack: "ce-dev", mutate: (s) => (Object.values(s.resource!.aws_ecs_cluster)[0].setting = [{ name: "containerInsights", value: "disabled" }]) },
+    breaks: { stack: "ce-newhttps", mutate: (s) => (Object.values(s.resource!.aws_ecs_cluster)[0].setting = [{ name: "containerInsights", value: "disabled" }]) },
   },
   {
     id: "ECS.16",
@@ -207,7 +208,7 @@ export const CONTROLS: Control[] = [
         .map(([resource]) => ({ resource, message: "scheduled task assigns a public IP" })),
     ],
     breaks: {
-      stack: "ce-staging",
+      stack: "ce-exnone",
       mutate: (s) => (Object.values(s.resource!.aws_scheduler_schedule)[0].target.ecs_parameters.network_configuration.assign_public_ip = true),
     },
   },
@@ -218,7 +219,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_efs_file_system")
         .filter(([, c]) => c.encrypted !== true || !c.kms_key_id)
         .map(([resource]) => ({ resource, message: "not encrypted with a KMS key" })),
-    breaks: { stack: "ce-dev", mutate: (s) => delete Object.values(s.resource!.aws_efs_file_system)[0].kms_key_id },
+    breaks: { stack: "ce-newhttps", mutate: (s) => delete Object.values(s.resource!.aws_efs_file_system)[0].kms_key_id },
   },
   {
     id: "EFS.2",
@@ -228,7 +229,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_efs_file_system")
         .filter(([address]) => !each(s, "aws_backup_selection").some(([, c]) => asList(c.resources).includes(`\${${address}.arn}`) && target(s, c.plan_id)?.[0].startsWith("aws_backup_plan.")))
         .map(([resource]) => ({ resource, message: "in no backup plan (aws_backup_selection)" })),
-    breaks: { stack: "ce-dev", mutate: (s) => delete s.resource!.aws_backup_selection },
+    breaks: { stack: "ce-newhttps", mutate: (s) => delete s.resource!.aws_backup_selection },
   },
   {
     id: "EFS.3",
@@ -237,7 +238,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_efs_access_point")
         .filter(([, c]) => !c.root_directory?.path || c.root_directory.path === "/")
         .map(([resource]) => ({ resource, message: "no root directory" })),
-    breaks: { stack: "ce-dev", mutate: (s) => (Object.values(s.resource!.aws_efs_access_point)[0].root_directory.path = "/") },
+    breaks: { stack: "ce-newhttps", mutate: (s) => (Object.values(s.resource!.aws_efs_access_point)[0].root_directory.path = "/") },
   },
   {
     id: "EFS.4",
@@ -246,7 +247,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_efs_access_point")
         .filter(([, c]) => c.posix_user?.uid === undefined || c.posix_user?.gid === undefined)
         .map(([resource]) => ({ resource, message: "no POSIX user" })),
-    breaks: { stack: "ce-dev", mutate: (s) => delete Object.values(s.resource!.aws_efs_access_point)[0].posix_user },
+    breaks: { stack: "ce-newhttps", mutate: (s) => delete Object.values(s.resource!.aws_efs_access_point)[0].posix_user },
   },
   {
     id: "EFS.6",
@@ -264,7 +265,7 @@ export const CONTROLS: Control[] = [
         return config.map_public_ip_on_launch === true || publicRoute ? [{ resource, message: `mount target in public subnet ${address}` }] : [];
       }),
     breaks: {
-      stack: "ce-dev",
+      stack: "ce-newhttps",
       mutate: (s) => {
         const publicSubnet = Object.keys(s.resource!.aws_subnet).find((n) => n.includes("public"))!;
         Object.values(s.resource!.aws_efs_mount_target)[0].subnet_id = `\${aws_subnet.${publicSubnet}.id}`;
@@ -283,7 +284,7 @@ export const CONTROLS: Control[] = [
           .map(() => ({ resource: address, message: "an HTTP listener does not redirect to HTTPS" }));
       }),
     breaks: {
-      stack: "ce-staging",
+      stack: "ce-newhttps",
       mutate: (s) => {
         const http = Object.values(s.resource!.aws_lb_listener).find((l: Config) => l.protocol === "HTTP")!;
         http.default_action = [{ type: "forward", target_group_arn: "x" }];
@@ -297,7 +298,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_lb")
         .filter(([, c]) => c.drop_invalid_header_fields !== true)
         .map(([resource]) => ({ resource, message: "drop_invalid_header_fields is not true" })),
-    breaks: { stack: "ce-dev", mutate: (s) => (Object.values(s.resource!.aws_lb)[0].drop_invalid_header_fields = false) },
+    breaks: { stack: "ce-newhttps", mutate: (s) => (Object.values(s.resource!.aws_lb)[0].drop_invalid_header_fields = false) },
   },
   {
     id: "ELB.5",
@@ -306,7 +307,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_lb")
         .filter(([, c]) => first(c.access_logs)?.enabled !== true || !first(c.access_logs)?.bucket)
         .map(([resource]) => ({ resource, message: "access logs disabled" })),
-    breaks: { stack: "ce-dev", mutate: (s) => (Object.values(s.resource!.aws_lb)[0].access_logs.enabled = false) },
+    breaks: { stack: "ce-newhttps", mutate: (s) => (Object.values(s.resource!.aws_lb)[0].access_logs.enabled = false) },
   },
   {
     id: "ELB.6",
@@ -315,7 +316,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_lb")
         .filter(([, c]) => c.enable_deletion_protection !== true)
         .map(([resource]) => ({ resource, message: "deletion protection off" })),
-    breaks: { stack: "ce-staging", mutate: (s) => (Object.values(s.resource!.aws_lb)[0].enable_deletion_protection = false) },
+    breaks: { stack: "ce-newhttps", mutate: (s) => (Object.values(s.resource!.aws_lb)[0].enable_deletion_protection = false) },
   },
   {
     id: "ELB.12",
@@ -324,7 +325,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_lb")
         .filter(([, c]) => !["defensive", "strictest"].includes(c.desync_mitigation_mode))
         .map(([resource, c]) => ({ resource, message: `desync_mitigation_mode ${c.desync_mitigation_mode}` })),
-    breaks: { stack: "ce-dev", mutate: (s) => (Object.values(s.resource!.aws_lb)[0].desync_mitigation_mode = "monitor") },
+    breaks: { stack: "ce-newhttps", mutate: (s) => (Object.values(s.resource!.aws_lb)[0].desync_mitigation_mode = "monitor") },
   },
   {
     id: "ELB.17",
@@ -334,7 +335,7 @@ export const CONTROLS: Control[] = [
         .filter(([, c]) => c.protocol === "HTTPS" && !RECOMMENDED_TLS.has(c.ssl_policy))
         .map(([resource, c]) => ({ resource, message: `policy ${c.ssl_policy}` })),
     breaks: {
-      stack: "ce-staging",
+      stack: "ce-newhttps",
       mutate: (s) => (Object.values(s.resource!.aws_lb_listener).find((l: Config) => l.protocol === "HTTPS")!.ssl_policy = "ELBSecurityPolicy-2016-08"),
     },
   },
@@ -348,7 +349,7 @@ export const CONTROLS: Control[] = [
           return !block || !["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"].every((k) => block[k] === true);
         })
         .map(([resource]) => ({ resource, message: "public access not fully blocked" })),
-    breaks: { stack: "ce-dev", mutate: (s) => (Object.values(s.resource!.aws_s3_bucket_public_access_block)[0].restrict_public_buckets = false) },
+    breaks: { stack: "ce-newhttps", mutate: (s) => (Object.values(s.resource!.aws_s3_bucket_public_access_block)[0].restrict_public_buckets = false) },
   },
   {
     id: "S3.4",
@@ -357,7 +358,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_s3_bucket")
         .filter(([address]) => !first(companion(s, address, "aws_s3_bucket_server_side_encryption_configuration")?.rule)?.apply_server_side_encryption_by_default)
         .map(([resource]) => ({ resource, message: "no default encryption" })),
-    breaks: { stack: "ce-dev", mutate: (s) => delete s.resource!.aws_s3_bucket_server_side_encryption_configuration },
+    breaks: { stack: "ce-newhttps", mutate: (s) => delete s.resource!.aws_s3_bucket_server_side_encryption_configuration },
   },
   {
     id: "S3.5",
@@ -371,7 +372,7 @@ export const CONTROLS: Control[] = [
         })
         .map(([resource]) => ({ resource, message: "no TLS-only deny statement" })),
     breaks: {
-      stack: "ce-dev",
+      stack: "ce-newhttps",
       mutate: (s) => {
         const policy = Object.values(s.resource!.aws_s3_bucket_policy)[0];
         const doc = JSON.parse(policy.policy);
@@ -389,7 +390,7 @@ export const CONTROLS: Control[] = [
         .filter(([address]) => !companion(s, address, "aws_s3_bucket_logging"))
         .map(([resource]) => ({ resource, message: logTargets.has(resource) ? "no server access logging (it receives other buckets' logs)" : "no server access logging" }));
     },
-    breaks: { stack: "ce-dev", mutate: (s) => delete s.resource!.aws_s3_bucket_logging },
+    breaks: { stack: "ce-newhttps", mutate: (s) => delete s.resource!.aws_s3_bucket_logging },
   },
   {
     id: "S3.11",
@@ -398,7 +399,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_s3_bucket")
         .filter(([address]) => companion(s, address, "aws_s3_bucket_notification")?.eventbridge !== true)
         .map(([resource]) => ({ resource, message: "no event notifications" })),
-    breaks: { stack: "ce-dev", mutate: (s) => delete s.resource!.aws_s3_bucket_notification },
+    breaks: { stack: "ce-newhttps", mutate: (s) => delete s.resource!.aws_s3_bucket_notification },
   },
   {
     id: "S3.13",
@@ -407,7 +408,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_s3_bucket")
         .filter(([address]) => !asList(companion(s, address, "aws_s3_bucket_lifecycle_configuration")?.rule).some((r: any) => r.status === "Enabled"))
         .map(([resource]) => ({ resource, message: "no enabled lifecycle rule" })),
-    breaks: { stack: "ce-dev", mutate: (s) => delete s.resource!.aws_s3_bucket_lifecycle_configuration },
+    breaks: { stack: "ce-newhttps", mutate: (s) => delete s.resource!.aws_s3_bucket_lifecycle_configuration },
   },
   {
     id: "S3.14",
@@ -416,7 +417,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_s3_bucket")
         .filter(([address]) => companion(s, address, "aws_s3_bucket_versioning")?.versioning_configuration?.status !== "Enabled")
         .map(([resource]) => ({ resource, message: "versioning not enabled" })),
-    breaks: { stack: "ce-dev", mutate: (s) => (Object.values(s.resource!.aws_s3_bucket_versioning)[0].versioning_configuration.status = "Suspended") },
+    breaks: { stack: "ce-newhttps", mutate: (s) => (Object.values(s.resource!.aws_s3_bucket_versioning)[0].versioning_configuration.status = "Suspended") },
   },
   {
     id: "EC2.2",
@@ -428,7 +429,7 @@ export const CONTROLS: Control[] = [
         return defaults.filter((g) => asList(g.ingress).length > 0 || asList(g.egress).length > 0).map(() => ({ resource: address, message: "default security group has rules" }));
       }),
     breaks: {
-      stack: "ce-dev",
+      stack: "ce-newhttps",
       mutate: (s) => (Object.values(s.resource!.aws_default_security_group)[0].egress = [{ protocol: "-1", from_port: 0, to_port: 0, cidr_blocks: ["0.0.0.0/0"] }]),
     },
   },
@@ -439,7 +440,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_vpc")
         .filter(([address]) => referencing(s, "aws_flow_log", "vpc_id", address).length === 0)
         .map(([resource]) => ({ resource, message: "no flow log" })),
-    breaks: { stack: "ce-dev", mutate: (s) => delete s.resource!.aws_flow_log },
+    breaks: { stack: "ce-newhttps", mutate: (s) => delete s.resource!.aws_flow_log },
   },
   {
     id: "EC2.21",
@@ -449,7 +450,7 @@ export const CONTROLS: Control[] = [
         [22, 3389].filter((port) => !deniesFromAnywhere(asList(c.ingress) as Config[], port)).map((port) => ({ resource, message: `port ${port} reachable from 0.0.0.0/0` })),
       ),
     breaks: {
-      stack: "ce-dev",
+      stack: "ce-newhttps",
       mutate: (s) => {
         const nacl = Object.values(s.resource!.aws_default_network_acl)[0];
         nacl.ingress = nacl.ingress.filter((r: Config) => r.action !== "deny");
@@ -464,7 +465,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_cloudwatch_log_group")
         .filter(([, c]) => !(Number(c.retention_in_days) >= 365))
         .map(([resource, c]) => ({ resource, message: `retention ${c.retention_in_days ?? "never expires"}` })),
-    breaks: { stack: "ce-staging", mutate: (s) => (s.resource!.aws_cloudwatch_log_group["logs_containers"].retention_in_days = 30) },
+    breaks: { stack: "ce-newhttps", mutate: (s) => (s.resource!.aws_cloudwatch_log_group["logs_containers"].retention_in_days = 30) },
   },
   {
     id: "CKV_AWS_158",
@@ -473,7 +474,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_cloudwatch_log_group")
         .filter(([, c]) => !c.kms_key_id)
         .map(([resource]) => ({ resource, message: "no KMS key" })),
-    breaks: { stack: "ce-dev", mutate: (s) => delete s.resource!.aws_cloudwatch_log_group["logs_containers"].kms_key_id },
+    breaks: { stack: "ce-newhttps", mutate: (s) => delete s.resource!.aws_cloudwatch_log_group["logs_containers"].kms_key_id },
   },
   {
     id: "SNS.1",
@@ -482,7 +483,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_sns_topic")
         .filter(([, c]) => !c.kms_master_key_id)
         .map(([resource]) => ({ resource, message: "no KMS key" })),
-    breaks: { stack: "ce-dev", mutate: (s) => delete Object.values(s.resource!.aws_sns_topic)[0].kms_master_key_id },
+    breaks: { stack: "ce-newhttps", mutate: (s) => delete Object.values(s.resource!.aws_sns_topic)[0].kms_master_key_id },
   },
   {
     id: "KMS.4",
@@ -491,7 +492,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_kms_key")
         .filter(([, c]) => c.enable_key_rotation !== true)
         .map(([resource]) => ({ resource, message: "rotation off" })),
-    breaks: { stack: "ce-dev", mutate: (s) => (Object.values(s.resource!.aws_kms_key)[0].enable_key_rotation = false) },
+    breaks: { stack: "ce-newhttps", mutate: (s) => (Object.values(s.resource!.aws_kms_key)[0].enable_key_rotation = false) },
   },
   {
     id: "CKV_AWS_149",
@@ -500,7 +501,7 @@ export const CONTROLS: Control[] = [
       each(s, "aws_secretsmanager_secret")
         .filter(([, c]) => !c.kms_key_id)
         .map(([resource]) => ({ resource, message: "no customer managed key" })),
-    breaks: { stack: "ce-dev", mutate: (s) => delete Object.values(s.resource!.aws_secretsmanager_secret)[0].kms_key_id },
+    breaks: { stack: "ce-newhttps", mutate: (s) => delete Object.values(s.resource!.aws_secretsmanager_secret)[0].kms_key_id },
   },
   {
     id: "SecretsManager.1/SecretsManager.4",
@@ -513,7 +514,7 @@ export const CONTROLS: Control[] = [
         })
         .map(([resource]) => ({ resource, message: "no automatic rotation within 90 days" })),
     breaks: {
-      stack: "ce-dev",
+      stack: "ce-newhttps",
       mutate: (s) => (s.resource!.aws_secretsmanager_secret["another-secret"] = { name: "ce/dev/another", kms_key_id: "k" }),
     },
   },
@@ -527,7 +528,7 @@ export const CONTROLS: Control[] = [
         .filter(({ statement }) => !statement.Condition?.StringEquals?.["kms:ViaService"])
         .map(({ resource, statement }) => ({ resource, message: `${statement.Sid ?? "a statement"} uses KMS without kms:ViaService` })),
     breaks: {
-      stack: "ce-staging",
+      stack: "ce-newhttps",
       mutate: (s) => {
         const policy = s.resource!.aws_iam_role_policy["iam_execution-role-policy"];
         const doc = JSON.parse(policy.policy);
@@ -544,7 +545,7 @@ export const CONTROLS: Control[] = [
         .filter(({ statement }) => statement.Effect === "Allow" && asList(statement.Action).includes("*"))
         .map(({ resource }) => ({ resource, message: 'allows Action "*"' })),
     breaks: {
-      stack: "ce-dev",
+      stack: "ce-newhttps",
       mutate: (s) => {
         const policy = s.resource!.aws_iam_role_policy["iam_task-role-policy"];
         const doc = JSON.parse(policy.policy);
@@ -561,7 +562,7 @@ export const CONTROLS: Control[] = [
         .filter(({ kind, statement }) => kind === "identity" && statement.Effect === "Allow" && asList(statement.Resource).includes("*"))
         .map(({ resource, statement }) => ({ resource, message: `Resource "*" for ${asList(statement.Action).join(", ")}` })),
     breaks: {
-      stack: "ce-dev",
+      stack: "ce-newhttps",
       mutate: (s) => {
         const policy = s.resource!.aws_iam_role_policy["iam_task-role-policy"];
         const doc = JSON.parse(policy.policy);

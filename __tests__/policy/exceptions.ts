@@ -1,12 +1,20 @@
 /**
  * The only accepted policy findings, each with its control, where it applies
- * and why. The suite fails when a finding has no exception here, and when an
- * exception no longer matches any finding (so this list cannot rot).
+ * and why. The suite fails when a finding has no exception, and when an
+ * exception no longer matches any finding (so no list can rot).
+ *
+ * Two sources: the project's own exceptions below (the images' and tools'
+ * limits that hold for every stack, and the test fixtures'), and what each
+ * environment file declares for its own stack in `policyExceptions` (a
+ * throw-away environment's short log retention, say): an environment's
+ * reasoned exception lives with the environment, not in a test file.
  *
  * `stack` is a stack name or "*"; `resource` is a resource address where `*`
  * matches any run of characters; `message`, when given, must appear in the
  * finding (to pin an exception to specific actions).
  */
+import { environmentSources } from "../../environments";
+import { derive, EnvironmentSource, parseEnvironments } from "../../modules/config";
 
 export interface PolicyException {
   readonly control: string;
@@ -14,9 +22,12 @@ export interface PolicyException {
   readonly resource: string;
   readonly message?: string;
   readonly reason: string;
+  /** The environment file that declares it; absent for the project's own, listed in this file. */
+  readonly declaredIn?: string;
 }
 
-export const EXCEPTIONS: readonly PolicyException[] = [
+/** The project's own exceptions: what holds for every stack, and the test fixtures'. */
+export const PROJECT_EXCEPTIONS: readonly PolicyException[] = [
   ...["mongodb", "rabbitmq", "core", "ui"].map((container) => ({
     control: "ECS.5",
     stack: "*",
@@ -66,24 +77,6 @@ export const EXCEPTIONS: readonly PolicyException[] = [
       "The buckets that receive S3 server access logs do not log their own accesses: a bucket logging to itself loops (AWS advises against it) " +
       "and a third bucket would only move the gap. They accept writes from the S3 logging service only (bucket policy), are versioned, " +
       "TLS-only and send their object events to EventBridge (S3.11), which is where an alteration shows.",
-  },
-  {
-    control: "ELB.6",
-    stack: "ce-dev",
-    resource: "aws_lb.ingress_load-balancer",
-    reason: "dev sets ingress.deletionProtection: false on purpose: it is torn down and rebuilt freely. staging and prod keep it on.",
-  },
-  {
-    control: "CloudWatch.16",
-    stack: "ce-dev",
-    resource: "aws_cloudwatch_log_group.logs_*",
-    reason: "dev keeps container and ECS Exec logs for 30 days (logs.retentionDays); staging and prod keep them a year or more.",
-  },
-  {
-    control: "CloudWatch.16",
-    stack: "ce-dev",
-    resource: "aws_cloudwatch_log_group.network_new-vpc_flow-log-group",
-    reason: "dev's flow logs follow its logs.retentionDays (30 days), like its other logs; staging and prod keep them a year or more.",
   },
   {
     control: "SecretsManager.1/SecretsManager.4",
@@ -164,6 +157,23 @@ export const EXCEPTIONS: readonly PolicyException[] = [
       "ecs:UpdateService and iam:PassRole are limited to the member account.",
   },
 ];
+
+/** The exceptions environment files declare in `policyExceptions`, each for its own stack. */
+export function environmentExceptions(sources: readonly EnvironmentSource[] = environmentSources()): PolicyException[] {
+  return parseEnvironments(sources).flatMap((env, i) =>
+    env.policyExceptions.map((e) => ({
+      control: e.control,
+      stack: derive(env).stackName,
+      resource: e.resource,
+      ...(e.message !== undefined ? { message: e.message } : {}),
+      reason: e.reason,
+      declaredIn: sources[i].source,
+    })),
+  );
+}
+
+/** Every accepted finding: the project's own and those the environment files declare. */
+export const EXCEPTIONS: readonly PolicyException[] = [...PROJECT_EXCEPTIONS, ...environmentExceptions()];
 
 /** Whether a glob (with `*`) matches a text. */
 export function globMatches(glob: string, text: string): boolean {

@@ -28,7 +28,7 @@ describe("nothing lost", () => {
     const inventory = Object.fromEntries(
       Object.entries(corpus).map(([stack, json]) => [stack, Object.keys(STATEFUL).flatMap((type) => each(json, type).map(([address]) => address))]),
     );
-    expect(inventory["ce-staging"].sort()).toEqual([
+    expect(inventory["ce-newhttps"].sort()).toEqual([
       "aws_backup_vault.backup_vault_vault",
       "aws_efs_file_system.storage_file-system",
       "aws_kms_key.encryption-key_key",

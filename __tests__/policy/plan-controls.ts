@@ -3,6 +3,7 @@
  * configuration: checked on the planned values of the offline plans.
  */
 import { PlanJson } from "../plan/harness";
+import { StackJson } from "../support/synth";
 import { containers } from "./controls";
 
 export type Change = NonNullable<PlanJson["resource_changes"]>[number] & { change: { after_unknown?: Record<string, unknown> } };
@@ -10,10 +11,23 @@ export type Change = NonNullable<PlanJson["resource_changes"]>[number] & { chang
 export interface PlanControl {
   readonly id: string;
   readonly title: string;
-  check(changes: Change[]): { resource: string; message: string }[];
+  /** Findings on the planned changes; `stack` is the synthesized configuration the plan was made from. */
+  check(changes: Change[], stack: StackJson): { resource: string; message: string }[];
 }
 
 const of = (changes: Change[], type: string) => changes.filter((c) => c.type === type && c.change.after);
+/**
+ * A value Terraform leaves unknown until apply (container definitions naming
+ * a secret created in the same run) is read from the configuration it will
+ * be evaluated from: the synthesized string, its interpolations (the only
+ * unknown parts: references to resources not yet created) replaced by a
+ * placeholder. Variable names and literal values are as planned.
+ */
+function configuredValue(stack: StackJson, change: Change, attribute: string): string | undefined {
+  const configured = (stack.resource?.[change.type] as Record<string, Record<string, unknown>> | undefined)?.[change.name]?.[attribute];
+  return typeof configured === "string" ? configured.replace(/(?<!\$)\$\{[^{}]*\}/g, "unknown-until-apply") : undefined;
+}
+
 const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|COOKIE|CONNECTION_STRING|PRIVATE_KEY|REPLICA_KEY|CREDENTIAL/i;
 
 export const PLAN_CONTROLS: PlanControl[] = [
@@ -28,10 +42,11 @@ export const PLAN_CONTROLS: PlanControl[] = [
   {
     id: "ECS.8",
     title: "planned container definitions carry no secret variable",
-    check: (changes) =>
+    check: (changes, stack) =>
       of(changes, "aws_ecs_task_definition").flatMap((c) => {
-        const definitions = c.change.after!.container_definitions;
-        if (typeof definitions !== "string") return [{ resource: c.address, message: "container definitions unknown at plan time" }];
+        const planned = c.change.after!.container_definitions;
+        const definitions = typeof planned === "string" ? planned : c.change.after_unknown?.container_definitions === true ? configuredValue(stack, c, "container_definitions") : undefined;
+        if (definitions === undefined) return [{ resource: c.address, message: "container definitions neither planned nor configured" }];
         return containers({ container_definitions: definitions }).flatMap((k) =>
           (k.environment ?? [])
             .filter((e: { name: string }) => SECRET_NAME.test(e.name))

@@ -5,12 +5,13 @@
  */
 import { describePlans, planAll } from "../plan/planned-stacks";
 import { EXCEPTIONS, excepted } from "./exceptions";
+import { StackJson } from "../support/synth";
 import { Change, PLAN_CONTROLS } from "./plan-controls";
 
 describePlans("policy on the offline plan", () => {
-  let plans: [string, Change[]][] = [];
+  let plans: [string, Change[], StackJson][] = [];
   beforeAll(async () => {
-    plans = [...(await planAll())].map(([name, { plan }]) => [name, (plan.plan.resource_changes ?? []) as Change[]]);
+    plans = [...(await planAll())].map(([name, { plan, stack }]) => [name, (plan.plan.resource_changes ?? []) as Change[], stack]);
   }, 900_000);
 
   it("reads every planned stack", () => {
@@ -18,9 +19,9 @@ describePlans("policy on the offline plan", () => {
   });
 
   it.each(PLAN_CONTROLS.map((c) => [`${c.id} ${c.title}`, c] as const))("%s", (_name, control) => {
-    const violations = plans.flatMap(([stack, changes]) =>
+    const violations = plans.flatMap(([stack, changes, json]) =>
       control
-        .check(changes)
+        .check(changes, json)
         .filter((f) => !EXCEPTIONS.some((e) => excepted(control.id, stack, f, e)))
         .map((f) => `${stack}: ${f.resource}: ${f.message}`),
     );

@@ -5,6 +5,8 @@
  * control must also catch its own violation in a mutated copy, and each
  * exception must still match a finding.
  */
+import { environmentSources } from "../../environments";
+import { derive, parseEnvironments } from "../../modules/config";
 import { CONTROLS, Finding } from "./controls";
 import { policyCorpus } from "./corpus";
 import { EXCEPTIONS, excepted } from "./exceptions";
@@ -17,13 +19,12 @@ function unexcused(controlId: string, stackName: string, findings: Finding[]): F
 }
 
 describe("policy corpus", () => {
-  it("covers both variants, new and existing VPCs, every ingress mode, certificates on and off, and the extra stacks", () => {
+  it("covers every environment file, both variants, new and existing VPCs, every ingress mode, certificates on and off, and the extra stacks", () => {
     const names = Object.keys(corpus);
+    const environments = parseEnvironments(environmentSources()).map((e) => derive(e).stackName);
     expect(names).toEqual(
       expect.arrayContaining([
-        "ce-dev",
-        "ce-staging",
-        "ce-prod",
+        ...environments,
         "ce-newhttp",
         "ce-newhttps",
         "ce-exhttps",

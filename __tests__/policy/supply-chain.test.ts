@@ -6,15 +6,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { environmentSources } from "../../environments";
 import { EnvironmentInput, parseEnvironments, problemsOf } from "../../modules/config";
-import { baseEnvironment } from "../support/fixtures";
-import { containersOf, resourcesOf, synthApp, synthEnvironment } from "../support/synth";
+import { baseEnvironment, haEnvironment, variations } from "../support/fixtures";
+import { containersOf, resourcesOf, StackJson, synthApp, synthEnvironment } from "../support/synth";
 
 const ROOT = join(__dirname, "..", "..");
 
 describe("supply chain", () => {
   const environments = parseEnvironments(environmentSources());
 
-  it("pins every image of every shipped environment by a release tag or a digest", () => {
+  it("pins every image of every environment file by a release tag or a digest", () => {
     for (const env of environments) {
       const images = { ...env.images, ...(env.defender.image ? { defender: env.defender.image } : {}) } as Record<string, unknown>;
       for (const [role, image] of Object.entries(images)) {
@@ -26,41 +26,46 @@ describe("supply chain", () => {
     }
   });
 
-  /**
-   * Which stacks run images by tag alone, and so could change under a re-pushed tag at the next
-   * deployment (ECS resolves a tag to one digest per deployment). The shipped environments are
-   * examples with placeholder accounts: their digests can only be read where Docker Hub is
-   * reachable (`npm run pin-images`), which this build machine is not, and a made-up digest would be
-   * worse than a tag. A stack leaving or joining this list fails the test, so the list stays true.
-   */
+  /** The containers of a stack that run an image by tag alone (no digest), sorted. */
+  const tagOnlyContainers = (stack: StackJson) =>
+    [...new Set(resourcesOf(stack, "aws_ecs_task_definition").flatMap(([, task]) => containersOf(task).filter((c) => !String(c.image).includes("@sha256:")).map((c) => c.name as string)))].sort();
+
+  /** Cloud Exchange's containers (the logical backup's runs the release's MongoDB image), whose images images.requireDigests governs. */
   const CE = ["core", "core-init", "init", "mongodb", "mongodb-backup", "rabbitmq", "ui"];
-  const TAG_ONLY: Record<string, string[]> = {
-    "ce-dev": CE,
-    "ce-prod": [...CE, "replica-set-init"].sort(),
-    // A held standby runs no dump (its replica is read-only): no backup task definition.
-    "ce-prod-standby": [...CE.filter((c) => c !== "mongodb-backup"), "replica-set-init"].sort(),
-    "ce-staging": [...CE, "fargate-updater"].sort(),
+  const GOVERNED = [...CE, "replica-set-init"];
+
+  it("runs no Cloud Exchange image by tag alone in the stack of an environment file that requires digests", () => {
+    const stacks = synthApp(environmentSources().map((s) => s.input as EnvironmentInput));
+    for (const env of environments.filter((e) => e.images.requireDigests)) {
+      expect({ env: env.name, tagOnly: tagOnlyContainers(stacks[`ce-${env.name}`]).filter((c) => GOVERNED.includes(c)) }).toEqual({ env: env.name, tagOnly: [] });
+    }
+  });
+
+  /**
+   * Which containers run by tag alone where an environment pins nothing, and
+   * so could change under a re-pushed tag at the next deployment (ECS
+   * resolves a tag to one digest per deployment): every Cloud Exchange
+   * container, HA's replica-set-init and the Defender updater. A container
+   * joining or leaving a list fails the test, so the lists stay true.
+   * (`npm run pin-images` reads the digests where the registries are
+   * reachable; this build machine reaches none.)
+   */
+  const TAG_ONLY: Record<string, [EnvironmentInput, string[]]> = {
+    standalone: [baseEnvironment(), CE],
+    HA: [haEnvironment(), [...CE, "replica-set-init"].sort()],
+    "with the Defender updater": [variations()["existing-vpc-no-alb-defender-organization"], [...CE, "fargate-updater"].sort()],
   };
 
-  it("lists which shipped stacks run which images by tag alone (no digest)", () => {
-    const stacks = synthApp(environmentSources().map((s) => s.input as EnvironmentInput));
-    const tagOnly = Object.fromEntries(
-      Object.entries(stacks)
-        .map(([name, stack]) => [
-          name,
-          resourcesOf(stack, "aws_ecs_task_definition").flatMap(([, task]) => containersOf(task).filter((c) => !String(c.image).includes("@sha256:")).map((c) => c.name)),
-        ])
-        .filter(([, names]) => names.length > 0)
-        .map(([name, names]) => [name, [...new Set(names as string[])].sort()]),
-    );
-    expect(tagOnly).toEqual(TAG_ONLY);
+  it("lists which containers run their image by tag alone where an environment pins no digest", () => {
+    const tagOnly = Object.fromEntries(Object.entries(TAG_ONLY).map(([kind, [input]]) => [kind, tagOnlyContainers(synthEnvironment(input))]));
+    expect(tagOnly).toEqual(Object.fromEntries(Object.entries(TAG_ONLY).map(([kind, [, expected]]) => [kind, expected])));
   });
 
   it("pins every image by digest once an environment asks for it, and refuses one without", () => {
     const digest = (c: string) => `sha256:${c.repeat(64)}`;
     const pinned = { requireDigests: true, core: { digest: digest("a") }, ui: { digest: digest("b") }, mongodb: { digest: digest("c") }, rabbitmq: { digest: digest("d") } };
     const stack = synthEnvironment(baseEnvironment({ images: pinned }));
-    for (const c of containersOf(resourcesOf(stack, "aws_ecs_task_definition")[0][1])) expect(c.image).toMatch(/@sha256:[0-9a-f]{64}$/);
+    for (const c of resourcesOf(stack, "aws_ecs_task_definition").flatMap(([, task]) => containersOf(task))) expect(c.image).toMatch(/@sha256:[0-9a-f]{64}$/);
     const { problems } = problemsOf({ source: "t", input: baseEnvironment({ images: { ...pinned, ui: {} } }) });
     expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual(["images.ui.digest: is required by images.requireDigests (run npm run pin-images to read it from the registry)"]);
   });

@@ -105,6 +105,14 @@ export function haEnvironment(overrides: Partial<EnvironmentInput> = {}): Enviro
 }
 
 /**
+ * A three-node HA fixture on CE 6.1 with ECS Exec on: the offline plans read
+ * its per-node resources and the ECS Exec setting as Terraform evaluates them.
+ */
+export function haExecEnvironment(): EnvironmentInput {
+  return haEnvironment({ name: "haexec", workload: { enableExecuteCommand: true } });
+}
+
+/**
  * What the official CloudFormation template created, as an adopt-mode
  * environment needs to name it: the template's file system (encrypted with
  * the AWS managed key, general purpose, a CloudFormation creation token), its
@@ -155,4 +163,13 @@ export function adoptedEnvironment(release: "5.0" | "6.1" = "5.0"): EnvironmentI
       },
     }),
   );
+}
+
+/**
+ * The fixtures some suites synthesize in one app together with the
+ * environment files (the policy corpus, the offline plans), so an
+ * environment file may not use their names (a test says so).
+ */
+export function fixturesBesideEnvironments(): EnvironmentInput[] {
+  return [...Object.values(variations()), haEnvironment({ name: "hagen" }), haExecEnvironment(), adoptedEnvironment("5.0"), adoptedEnvironment("6.1")];
 }

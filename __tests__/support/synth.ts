@@ -3,7 +3,7 @@
  * synthesized Terraform JSON.
  */
 import { Testing } from "cdktf";
-import { buildApp } from "../../main";
+import { buildApp } from "../../modules/app";
 import { derive, EnvironmentInput, parseEnvironment } from "../../modules/config";
 import { CloudExchangeStack } from "../../modules/stacks/cloud-exchange-stack";
 

@@ -28,6 +28,22 @@ export function stateKeyOf(environmentName: string): string {
   return `cloud-exchange/${environmentName}/terraform.tfstate`;
 }
 
+/** The state key of an environment's Defender member-role stack in one member account. */
+export function memberStateKeyOf(environmentName: string, accountId: string): string {
+  return `cloud-exchange/${environmentName}/defender-member-${accountId}/terraform.tfstate`;
+}
+
+/** The object Terraform's S3 backend locks a state with (use_lockfile). */
+export function lockFileOf(stateKey: string): string {
+  return `${stateKey}.tflock`;
+}
+
+/**
+ * The prefix Terraform's S3 backend lists (ListObjectsV2) to find workspaces: its default
+ * workspace_key_prefix `env:` and a slash. It is the only listing a state writer needs.
+ */
+export const WORKSPACE_LIST_PREFIX = "env:/";
+
 /** Alias of the KMS key the bootstrap stack creates for a state bucket. */
 export function stateKeyAliasName(bucket: string): string {
   return `alias/ce-tfstate-${bucket}`.slice(0, 256);

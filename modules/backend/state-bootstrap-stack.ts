@@ -5,8 +5,10 @@
  *
  * The state holds generated secrets, so the bucket policy refuses any object
  * not written with SSE-KMS under the state key (Terraform's S3 backend would
- * otherwise send `AES256`, which overrides the bucket default), and an
- * environment's deploy roles (`state.writers`) are confined to its prefix.
+ * otherwise send `AES256`, which overrides the bucket default), and each
+ * stack's deploy roles (`state.writers`, `defender.memberStateWriters`) are
+ * confined to that stack's state object. The state key's policy pins its
+ * alias (the backends name it) and refuses deletion to every principal.
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend } from "cdktf";
@@ -15,7 +17,10 @@ import { HardenedBucket, serverAccessLogDelivery, ServerAccessLogSource } from "
 import { partitionOf } from "../config/patterns";
 import { EncryptionKey } from "../encryption/encryption-key";
 import { PolicyStatement } from "../iam/policy";
-import { stateKeyAliasName } from "./remote-state";
+import { lockFileOf, stateKeyAliasName, WORKSPACE_LIST_PREFIX } from "./remote-state";
+import { StateWriters } from "./state-writers";
+
+export type { StateWriters } from "./state-writers";
 import { ReadableStack } from "../stacks/readable-stack";
 
 /** One state bucket to create. */
@@ -28,16 +33,11 @@ export interface StateBucketSpec {
   readonly accountId: string;
   /** Existing KMS key for the bucket's default encryption. Default: a new key `alias/ce-tfstate-<bucket>`. */
   readonly kmsKeyArn?: string;
-  /** Per environment, the roles that deploy it (`state.writers`); each is confined to `cloud-exchange/<environment>/`. Default: none. */
+  /**
+   * The roles that deploy each stack kept in the bucket (`state.writers`, `defender.memberStateWriters`);
+   * each group is confined to its one state object and lock file. Default: none.
+   */
   readonly writers?: readonly StateWriters[];
-}
-
-/** The deploy roles of one environment. */
-export interface StateWriters {
-  /** Environment name (its state prefix is `cloud-exchange/<name>/`). */
-  readonly environmentName: string;
-  /** Role ARNs. */
-  readonly roleArns: readonly string[];
 }
 
 /** The key prefix of an environment's state objects. */
@@ -47,10 +47,62 @@ export function statePrefixOf(environmentName: string): string {
 
 const sidPart = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_m, _dash, c: string) => c.toUpperCase());
 
+/** What Terraform does to a state with the S3 backend: read, write and delete its lock file, and list workspaces. */
+export const STATE_WRITER_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] as const;
+
+/**
+ * The statements confining one group of writers: nothing in the bucket but
+ * their state object and its lock file (no other state, no versions, tags,
+ * ACLs or bucket settings), and no listing beyond Terraform's workspace
+ * prefix. The denies hold whatever the roles' own IAM policies grant; the
+ * allows let roles of other accounts in.
+ */
+export function stateWriterStatements(bucketArn: string, group: StateWriters): PolicyStatement[] {
+  const who = { ArnEquals: { "aws:PrincipalArn": [...group.roleArns] } };
+  const objects = [`${bucketArn}/${group.stateKey}`, `${bucketArn}/${lockFileOf(group.stateKey)}`];
+  const sid = sidPart(group.label);
+  return [
+    {
+      Sid: `${sid}WritersDoNothingElseInTheBucket`,
+      Effect: "Deny",
+      Principal: "*",
+      NotAction: [...STATE_WRITER_ACTIONS, "s3:ListBucket"],
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: who,
+    },
+    {
+      Sid: `${sid}WritersTouchOnlyTheirState`,
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...STATE_WRITER_ACTIONS],
+      NotResource: objects,
+      Condition: who,
+    },
+    {
+      Sid: `${sid}WritersListOnlyWorkspaces`,
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:ListBucket",
+      Resource: bucketArn,
+      Condition: { ...who, StringNotEquals: { "s3:prefix": WORKSPACE_LIST_PREFIX } },
+    },
+    { Sid: `${sid}WritersUseTheirState`, Effect: "Allow", Principal: { AWS: [...group.roleArns] }, Action: [...STATE_WRITER_ACTIONS], Resource: objects },
+    {
+      Sid: `${sid}WritersListWorkspaces`,
+      Effect: "Allow",
+      Principal: { AWS: [...group.roleArns] },
+      Action: "s3:ListBucket",
+      Resource: bucketArn,
+      Condition: { StringEquals: { "s3:prefix": WORKSPACE_LIST_PREFIX } },
+    },
+  ];
+}
+
 /**
  * Bucket policy statements of a state bucket: every object written with
  * SSE-KMS under one of `keyIds` (the key ARN, and the alias ARN the backends
- * name), and each environment's writers confined to their prefix.
+ * name, which the key's policy pins), and each group of writers confined to
+ * its state object.
  */
 export function stateBucketStatements(bucketArn: string, keyIds: readonly string[], writers: readonly StateWriters[]): PolicyStatement[] {
   const statements: PolicyStatement[] = [
@@ -71,34 +123,8 @@ export function stateBucketStatements(bucketArn: string, keyIds: readonly string
       Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": [...keyIds] } },
     },
   ];
-  const objectActions = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"];
-  for (const w of writers) {
-    if (w.roleArns.length === 0) continue;
-    const prefix = `${bucketArn}/${statePrefixOf(w.environmentName)}*`;
-    statements.push(
-      {
-        Sid: `Confine${sidPart(w.environmentName)}WritersToTheirPrefix`,
-        Effect: "Deny",
-        Principal: "*",
-        Action: objectActions,
-        NotResource: prefix,
-        Condition: { ArnEquals: { "aws:PrincipalArn": [...w.roleArns] } },
-      },
-      {
-        Sid: `${sidPart(w.environmentName)}WritersUseTheirPrefix`,
-        Effect: "Allow",
-        Principal: { AWS: [...w.roleArns] },
-        Action: objectActions,
-        Resource: prefix,
-      },
-      {
-        Sid: `${sidPart(w.environmentName)}WritersListTheBucket`,
-        Effect: "Allow",
-        Principal: { AWS: [...w.roleArns] },
-        Action: "s3:ListBucket",
-        Resource: bucketArn,
-      },
-    );
+  for (const group of writers) {
+    if (group.roleArns.length > 0) statements.push(...stateWriterStatements(bucketArn, group));
   }
   return statements;
 }
@@ -160,6 +186,8 @@ export class StateBootstrapStack extends ReadableStack {
           region: spec.region,
           partition,
           provider,
+          // The backends name the key by this alias: it must never point elsewhere.
+          pinAlias: true,
           additionalStatements:
             writerArns.length > 0
               ? [

@@ -8,6 +8,7 @@ import {
   arnParts,
   ECS_CLUSTER_NAME,
   ENVIRONMENT_NAME,
+  IAM_ROLE_ARN,
   IMAGE_DIGEST,
   IMAGE_REPOSITORY,
   IMAGE_TAG,
@@ -50,6 +51,13 @@ export const defenderSchema = z
       .max(100)
       .default([])
       .describe("ACCOUNTS: member accounts to protect. Required in organization mode; one member-role stack is synthesized per account."),
+    memberStateWriters: z
+      .array(matching(IAM_ROLE_ARN))
+      .max(100)
+      .default([])
+      .describe(
+        "Organization mode: the roles that deploy the member-role stacks, each in its member account. The state bucket lets each read and write only the state of its own account's member stack (never the environment's state, which holds its secrets) and uses the state key through S3 only. Default: none (access through IAM alone).",
+      ),
     regions: z
       .array(matching(REGION_NAME))
       .max(30)
@@ -60,13 +68,7 @@ export const defenderSchema = z
       .max(50)
       .default([])
       .describe(
-        "Names of the ECS clusters to protect (CLUSTERS, as ARNs); the member role may update services in these clusters only. Default: every cluster of the listed accounts and regions. Never this environment's own cluster: Terraform owns its task definition.",
-      ),
-    allowOtherEnvironments: z
-      .boolean()
-      .default(false)
-      .describe(
-        "Let clusters name another environment's cluster (ce-<name>). Off: refused, so one environment's updater cannot change another's services; on: allowed with a warning at every synthesis.",
+        "Names of the ECS clusters to protect (CLUSTERS, as ARNs); the member role may update services in these clusters only. Default: every cluster of the listed accounts and regions. Never a Cloud Exchange environment's cluster (ce-<name>, this one's included) or service (ce-<name>...): Terraform owns their task definitions, and the member role is denied them whatever is listed.",
       ),
     passRoles: z
       .array(
@@ -77,7 +79,7 @@ export const defenderSchema = z
       .max(20)
       .default([])
       .describe(
-        "Task and execution roles of the protected services, by name or pattern (apps-*): the only roles the member role may pass back to ECS when it re-registers a task definition. Required when enabled.",
+        "Task and execution roles of the protected services, by name or pattern (apps-*): the only roles the member role may pass back to ECS when it re-registers a task definition. Required when enabled. A pattern that could match a Cloud Exchange or pipeline role (anything that can start with ce-, such as *-task-execution) is refused.",
       ),
     consolePort: z
       .number()
@@ -152,13 +154,35 @@ export function defenderNames(env: { name: string; defender: DefenderSettings })
   };
 }
 
+/** The prefix of every name this project gives an environment's clusters, services and roles: `ce-<environment>`. */
+export const CE_NAME_PREFIX = "ce-";
+
 /** Clusters of this project's environments are named ce-<environment name>. */
-const ENVIRONMENT_CLUSTER = new RegExp(`^ce-(${ENVIRONMENT_NAME.pattern.source.slice(1, -1)})$`);
+const ENVIRONMENT_CLUSTER = new RegExp(`^${CE_NAME_PREFIX}(${ENVIRONMENT_NAME.pattern.source.slice(1, -1)})$`);
 
 /** The other environment whose cluster a name is, if it is one (`ce-<name>` other than this environment's). */
 export function otherEnvironmentOfCluster(cluster: string, environmentName: string): string | undefined {
   const name = ENVIRONMENT_CLUSTER.exec(cluster)?.[1];
   return name !== undefined && name !== environmentName ? name : undefined;
+}
+
+/**
+ * Whether an IAM name pattern (`*` for any run of characters) matches some
+ * name that starts with `prefix`: it does when it starts with the prefix, or
+ * agrees with it up to a `*`.
+ */
+export function patternCanMatchPrefix(pattern: string, prefix: string): boolean {
+  for (let i = 0; i < prefix.length; i++) {
+    if (i >= pattern.length) return false;
+    if (pattern[i] === "*") return true;
+    if (pattern[i] !== prefix[i]) return false;
+  }
+  return true;
+}
+
+/** Whether an IAM name pattern (`*` for any run of characters) matches a name. */
+export function patternMatches(pattern: string, name: string): boolean {
+  return new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(name);
 }
 
 /** Cross-field checks of the defender settings. */
@@ -175,17 +199,26 @@ export function checkDefender(
     );
   }
   d.clusters.forEach((cluster, i) => {
-    if (cluster === `ce-${env.name}` && !env.cluster.existingClusterName) {
+    if (cluster === `${CE_NAME_PREFIX}${env.name}` && !env.cluster.existingClusterName) {
       problem(
         ["defender", "clusters", i],
         `is this environment's own cluster: Terraform manages its task definition and would undo the updater's change on every apply (restarting Cloud Exchange); protect other clusters`,
       );
+      return;
     }
     const other = otherEnvironmentOfCluster(cluster, env.name);
-    if (other !== undefined && !d.allowOtherEnvironments) {
+    if (other !== undefined) {
       problem(
         ["defender", "clusters", i],
-        `is the cluster of environment ${other}: an updater may not change another environment's services unless defender.allowOtherEnvironments is true`,
+        `is the cluster of environment ${other}: Terraform owns its services' task definitions, and no updater may change another environment's services (the member role is denied every ce-<name> cluster); protect application clusters`,
+      );
+    }
+  });
+  d.passRoles.forEach((pattern, i) => {
+    if (patternCanMatchPrefix(pattern, CE_NAME_PREFIX)) {
+      problem(
+        ["defender", "passRoles", i],
+        `could match Cloud Exchange's roles (ce-<environment>-...: task, execution, updater and pipeline roles, whose secrets and state a task run with them would reach); name the protected services' roles by a pattern that starts with their own prefix, such as apps-*`,
       );
     }
   });
@@ -215,6 +248,12 @@ export function checkDefender(
   }
   d.accounts.forEach((account, i) => {
     if (d.accounts.indexOf(account) !== i) problem(["defender", "accounts", i], "is listed twice");
+  });
+  d.memberStateWriters.forEach((role, i) => {
+    const account = arnParts(role).account;
+    if (d.deploymentMode !== "organization" || !d.accounts.includes(account)) {
+      problem(["defender", "memberStateWriters", i], `must be a role of a member account listed in defender.accounts in organization mode (got account ${account})`);
+    }
   });
   d.regions.forEach((region, i) => {
     if (d.regions.indexOf(region) !== i) problem(["defender", "regions", i], "is listed twice");

@@ -7,7 +7,9 @@ import type { z } from "zod";
 import { ConfigError, ConfigProblem, problemsFromIssue } from "./errors";
 import { DEFAULT_RELEASE, releaseOf } from "../releases";
 import { adoptionWarnings } from "./adopt-schema";
-import { defenderNames, otherEnvironmentOfCluster } from "./defender-schema";
+import { CE_NAME_PREFIX, defenderNames, patternMatches } from "./defender-schema";
+import { stateKeyOf } from "../backend/remote-state";
+import { stateWritersOf } from "../backend/state-writers";
 import { Environment, environmentObject, environmentSchema } from "./schema";
 import { mongodumpBlocker } from "./backup-schema";
 import { defaultHaNamespace, resolveImages } from "./derive";
@@ -103,7 +105,9 @@ export function parseEnvironments(sources: readonly EnvironmentSource[]): Enviro
  *   and KMS key (the bootstrap stack creates each bucket once);
  * - the Fargate Defender updater's role names are global in an account: two
  *   environments naming the same role explicitly are refused (the defaults
- *   are per environment).
+ *   are per environment);
+ * - a role may write one stack's state per bucket (the bucket policy confines
+ *   each writer to one state object).
  */
 function acrossEnvironments(environments: readonly Environment[], sourceByName: ReadonlyMap<string, string>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -123,6 +127,44 @@ function acrossEnvironments(environments: readonly Environment[], sourceByName: 
   }
 
   problems.push(...standbyProblems(environments, sourceOf));
+
+  const writerGroups = new Map<string, string>();
+  for (const env of environments) {
+    for (const group of stateWritersOf(env)) {
+      for (const role of group.roleArns) {
+        const key = `${env.state.bucket} ${role}`;
+        const earlier = writerGroups.get(key);
+        if (earlier && earlier !== group.label) {
+          problems.push({
+            source: sourceOf(env),
+            path: group.stateKey === stateKeyOf(env.name) ? "state.writers" : "defender.memberStateWriters",
+            message: `lists ${role}, which already writes the state of ${earlier} in bucket ${env.state.bucket}: the bucket confines each role to one stack's state, so give every stack its own deploy role`,
+          });
+        } else writerGroups.set(key, group.label);
+      }
+    }
+  }
+
+  // Roles an environment names that do not start with ce- (custom updater roles, existing task roles): no
+  // environment's updater may pass them, which the ce- refusal of defender.passRoles cannot see.
+  const customRoles = environments.flatMap((env) => {
+    const names = env.defender.enabled ? [defenderNames(env).masterRoleName, defenderNames(env).memberRoleName] : [];
+    const existing = [env.iam.executionRoleArn, env.iam.taskRoleArn].filter((arn): arn is string => arn !== undefined).map((arn) => arn.split("/").pop()!);
+    return [...names, ...existing].filter((name) => !name.startsWith(CE_NAME_PREFIX)).map((name) => ({ env, name }));
+  });
+  for (const env of environments) {
+    if (!env.defender.enabled) continue;
+    env.defender.passRoles.forEach((pattern, i) => {
+      const hit = customRoles.find((role) => patternMatches(pattern, role.name));
+      if (hit) {
+        problems.push({
+          source: sourceOf(env),
+          path: `defender.passRoles.${i}`,
+          message: `matches ${hit.name}, a role of environment ${hit.env.name}: the updater may pass only the protected services' roles`,
+        });
+      }
+    });
+  }
 
   const owners = new Map<string, Environment>();
   for (const env of environments) {
@@ -189,9 +231,10 @@ function standbyProblems(environments: readonly Environment[], sourceOf: (env: E
 
 /**
  * What is valid but worth a line on stderr at synthesis: an environment on a
- * release Netskope no longer supports (checked against `today`, ISO date), an
- * adoption that changes the file system in place (adopt-schema.ts), and a
- * Defender updater allowed to change another environment's cluster.
+ * release Netskope no longer supports (checked against `today`, ISO date), a
+ * load balancer serving plain HTTP, an adoption that changes the file
+ * system in place (adopt-schema.ts), and a release with TLS whose logical
+ * MongoDB backup cannot run (backup-schema.ts).
  */
 export function environmentWarnings(environments: readonly Environment[], sources: readonly string[] = [], today = new Date().toISOString().slice(0, 10)): ConfigProblem[] {
   const warnings: ConfigProblem[] = [];
@@ -218,17 +261,6 @@ export function environmentWarnings(environments: readonly Environment[], source
         source: sources[i] ?? `environment ${env.name}`,
         path: dumpBlocked.path.join("."),
         message: `${dumpBlocked.reason}: no logical MongoDB backup runs, and a file-level backup of a running MongoDB may not start (docs/runbooks.md, backing up)`,
-      });
-    }
-    if (env.defender.enabled && env.defender.allowOtherEnvironments) {
-      env.defender.clusters.forEach((cluster, j) => {
-        const other = otherEnvironmentOfCluster(cluster, env.name);
-        if (other === undefined) return;
-        warnings.push({
-          source: sources[i] ?? `environment ${env.name}`,
-          path: `defender.clusters.${j}`,
-          message: `the updater of ${env.name} may change the services of environment ${other} (cluster ${cluster}): compromising ${env.name}'s updater reaches ${other} (defender.allowOtherEnvironments)`,
-        });
       });
     }
   });

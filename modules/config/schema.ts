@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { cidrContains, cidrsOverlap, cidrSubnet, formatCidr, parseCidr } from "./cidr";
-import { SECRET_LOOKING_NAME, showValue } from "./errors";
+import { countOf, SECRET_LOOKING_NAME, showValue } from "./errors";
+import { secretShapeOf } from "./secret-values";
 import { checkAtLeastLogRetention, cidr, matching, retentionDays } from "./fields";
 import {
   ACCOUNT_ID,
@@ -40,6 +41,7 @@ import {
 } from "./sizing";
 import { defenderSchema, checkDefender } from "./defender-schema";
 import { adoptSchema, checkUpgradeAndAdoption } from "./adopt-schema";
+import { policyExceptionsSchema } from "./policy-exceptions-schema";
 import { checkUpgradeImageDigests, upgradeImages, upgradeSchema } from "./upgrade-schema";
 import { backupSchema, checkBackup } from "./backup-schema";
 import { checkRestoredFileSystem, restoredFileSystemSchema } from "./restore-schema";
@@ -350,7 +352,7 @@ const applicationSchema = z
       )
       .default({})
       .describe(
-        "Additional non-secret variables for the core container. Names that look secret (PASSWORD, SECRET, TOKEN, KEY) belong in secretEnvironment; names the stack manages are rejected.",
+        "Additional non-secret variables for the core container. Names that look secret (PASSWORD, SECRET, TOKEN, KEY) and values that do (access keys, tokens, JWTs, private keys, URLs with a password, long random strings) belong in secretEnvironment; names the stack manages are rejected.",
       ),
     secretEnvironment: z
       .record(
@@ -512,9 +514,16 @@ export const environmentObject = z.strictObject({
     .strictObject({
       executionRoleArn: matching(IAM_ROLE_ARN).optional().describe("Existing task execution role instead of a new one."),
       taskRoleArn: matching(IAM_ROLE_ARN).optional().describe("Existing task role instead of a new one."),
+      permissionsBoundaryName: z
+        .string()
+        .regex(/^[\w+=,.@-]{1,128}$/, { error: "must be an IAM policy name (letters, digits and + = , . @ _ -, up to 128)" })
+        .optional()
+        .describe(
+          "Name of a customer managed policy every role the environment's stacks create carries as its permissions boundary, in each account they create roles in (examples/pipeline/ generates it: the deploy role may create roles only with it). Default: no boundary.",
+        ),
     })
     .prefault({})
-    .describe("Existing IAM roles, for accounts where the deployer may not create roles."),
+    .describe("Existing IAM roles, for accounts where the deployer may not create roles, and the permissions boundary of the roles the stacks create."),
   cluster: z
     .strictObject({
       existingClusterName: matching(ECS_CLUSTER_NAME).optional().describe("Run in this existing ECS cluster instead of a new one."),
@@ -572,6 +581,7 @@ export const environmentObject = z.strictObject({
   backup: backupSchema,
   standby: standbySchema,
   replication: replicationSchema,
+  policyExceptions: policyExceptionsSchema,
 });
 
 /**
@@ -848,7 +858,16 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
     }
   }
 
-  for (const name of Object.keys(env.application.extraEnvironment)) {
+  for (const [name, value] of Object.entries(env.application.extraEnvironment)) {
+    const shape = secretShapeOf(value);
+    if (shape && !SECRET_LOOKING_NAME.test(name)) {
+      // The message describes the value instead of showing it: it must not repeat the secret.
+      ctx.addIssue({
+        code: "custom",
+        path: ["application", "extraEnvironment", name],
+        message: `has a value that looks like a secret (${shape}): put it in Secrets Manager and give it as application.secretEnvironment.${name} ({ secretArn, jsonKey? }), never as a plain variable (got ${countOf(value.length, "character")}, not shown because the value looks secret)`,
+      });
+    }
     if ((MANAGED_CORE_VARIABLES as readonly string[]).includes(name)) {
       problem(["application", "extraEnvironment", name], "is set by the stack; use the dedicated field instead");
     } else if (SECRET_LOOKING_NAME.test(name)) {

@@ -7,8 +7,9 @@
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Construct } from "constructs";
-import { RemoteState, stateKmsKeyOf } from "../backend/remote-state";
+import { memberStateKeyOf, RemoteState, stateKmsKeyOf } from "../backend/remote-state";
 import { defenderNames, Environment, partitionOf } from "../config";
+import { applyPermissionsBoundary } from "../iam/permissions-boundary";
 import { ReadableStack } from "../stacks/readable-stack";
 import { DefenderMemberRole, memberScopeOf } from "./member-role";
 
@@ -43,8 +44,9 @@ export class DefenderMemberStack extends ReadableStack {
       bucket: env.state.bucket,
       region: env.state.region,
       kmsKeyArn: stateKmsKeyOf(env),
-      key: `cloud-exchange/${env.name}/defender-member-${props.accountId}/terraform.tfstate`,
+      key: memberStateKeyOf(env.name, props.accountId),
     });
+    if (env.iam.permissionsBoundaryName) applyPermissionsBoundary(this, { policyName: env.iam.permissionsBoundaryName, partition, accountId: props.accountId });
     const names = defenderNames(env);
     this.memberRole = new DefenderMemberRole(this, "member-role", {
       ...memberScopeOf(env, props.accountId),

@@ -1,6 +1,7 @@
 /**
- * The optional Prisma Cloud Fargate Defender updater (reference 004): a
- * Fargate task that adds (and upgrades) Prisma Cloud runtime defenders in the
+ * The optional Prisma Cloud Fargate Defender updater (as Palo Alto Networks'
+ * Prisma Cloud Fargate Defender updater document describes it): a Fargate
+ * task that adds (and upgrades) Prisma Cloud runtime defenders in the
  * Fargate services of this account, or of every listed account of an
  * organization, run by hand or on an EventBridge Scheduler schedule.
  *
@@ -30,6 +31,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { Fn, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { AwsLocation } from "../aws-location";
 import { DEFENDER_UPDATER_TASK, DefenderSettings, secretNameOf } from "../config";
@@ -92,6 +94,13 @@ export function updaterEnvironment(
     ...(s.waasPort !== undefined ? { WAAS_PORT: String(s.waasPort) } : {}),
   };
 }
+
+/**
+ * The values an operator needs to run the updater once, each a plain value:
+ * the README builds the `aws ecs run-task` command from them in the
+ * operator's own shell (quoted, so a value is one argument, never code).
+ */
+export const DEFENDER_RUN_OUTPUTS = ["defender-task-definition", "defender-subnet-ids", "defender-security-group-id"] as const;
 
 /** The updater. */
 export class FargateDefenderUpdater extends Construct {
@@ -230,21 +239,26 @@ export class FargateDefenderUpdater extends Construct {
       skipDestroy: true,
     });
 
+    this.outputs(props.subnetIds);
+
     if (s.run.mode === "scheduled") {
+      const scheduleName = `${props.prefix}-fargate-updater`;
       const schedulerRole = new IamRole(this, "scheduler-role", {
         name: `${props.prefix}-fargate-updater-schedule`,
         description: "EventBridge Scheduler runs the Fargate Defender updater task",
-        assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", accountId),
+        // Only this schedule may use the role (confused deputy: another schedule of the account could name it).
+        assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", accountId, `arn:${partition}:scheduler:${region}:${accountId}:schedule/default/${scheduleName}`),
       });
       new IamRolePolicy(this, "scheduler-role-policy", {
         role: schedulerRole.id,
         name: "run-the-updater-task",
         policy: policyDocument([
           {
+            // The revision Terraform registered, not whatever revision of the family is latest.
             Sid: "RunOnlyTheUpdaterTask",
             Effect: "Allow",
             Action: "ecs:RunTask",
-            Resource: `arn:${partition}:ecs:${region}:${accountId}:task-definition/${family}:*`,
+            Resource: this.taskDefinition.arn,
             Condition: { ArnEquals: { "ecs:cluster": props.clusterArn } },
           },
           {
@@ -257,7 +271,7 @@ export class FargateDefenderUpdater extends Construct {
         ]),
       });
       this.schedule = new SchedulerSchedule(this, "schedule", {
-        name: `${props.prefix}-fargate-updater`,
+        name: scheduleName,
         description: "Runs the Prisma Cloud Fargate Defender updater",
         scheduleExpression: s.run.scheduleExpression,
         scheduleExpressionTimezone: s.run.timezone,
@@ -268,7 +282,8 @@ export class FargateDefenderUpdater extends Construct {
           roleArn: schedulerRole.arn,
           retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
           ecsParameters: {
-            taskDefinitionArn: this.taskDefinition.arnWithoutRevision,
+            // Pinned: a revision registered outside Terraform (by anyone who may register the family) never runs.
+            taskDefinitionArn: this.taskDefinition.arn,
             launchType: "FARGATE",
             platformVersion: "1.4.0",
             taskCount: 1,
@@ -281,5 +296,14 @@ export class FargateDefenderUpdater extends Construct {
         },
       });
     }
+  }
+
+  /** Stack outputs for running the updater by hand (see {@link DEFENDER_RUN_OUTPUTS}). */
+  private outputs(subnetIds: readonly string[]): void {
+    const [taskDefinition, subnets, securityGroup] = DEFENDER_RUN_OUTPUTS;
+    const output = (name: string, value: string, description: string) => new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
+    output(taskDefinition, this.taskDefinition.arn, "Task definition (with its revision) of the Fargate Defender updater");
+    output(subnets, Fn.join(",", [...subnetIds]), "Private subnets the updater runs in, comma-separated");
+    output(securityGroup, this.securityGroup.id, "Security group of the updater task");
   }
 }

@@ -3,13 +3,14 @@
  * master role only, it may read ECS services and task definitions in the
  * protected regions, register the protected revision, point the listed
  * clusters' services at it and pass their own roles back to ECS, and never
- * touch the Cloud Exchange environment's own services or roles.
+ * touch any Cloud Exchange environment's services or roles (this project
+ * names them ce-<environment>...), in whatever account and region.
  */
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { Environment, partitionOf } from "../config";
+import { CE_NAME_PREFIX, defenderNames, Environment, partitionOf } from "../config";
 import { policyDocument, PolicyStatement } from "../iam/policy";
 
 /** What the member role may touch in its account. */
@@ -25,26 +26,33 @@ export interface MemberRoleScope {
   /** Role names or patterns it may pass to ECS: the protected services' task and execution roles. */
   readonly passRoles: readonly string[];
   /**
-   * The Cloud Exchange environment that runs the updater, whose services and
-   * roles the role may never touch (Terraform owns them). Only applies in the
-   * environment's own account.
+   * The Cloud Exchange environment that runs the updater. Every environment's
+   * services and roles are denied by their names (ce-<environment>...); this
+   * one's own custom-named roles (masterRoleName, existing task roles) too.
    */
   readonly protectedEnvironment: {
     readonly accountId: string;
     readonly region: string;
-    /** Cluster of the CE services. */
-    readonly clusterName: string;
-    /** Whether that cluster is the environment's own (created by its stack, holding nothing else). */
-    readonly dedicatedCluster: boolean;
-    /** Prefix of the CE service and role names, `ce-<env>`. */
-    readonly prefix: string;
+    /** Roles of the environment whose names do not start with `ce-` (custom or existing roles); denied too. Default: none. */
+    readonly otherRoleNames?: readonly string[];
   };
+}
+
+/** Every Cloud Exchange environment's clusters and services, by this project's names, in every region of an account. */
+export function cloudExchangeServicePatterns(partition: string, accountId: string): string[] {
+  return [`arn:${partition}:ecs:*:${accountId}:service/${CE_NAME_PREFIX}*/*`, `arn:${partition}:ecs:*:${accountId}:service/*/${CE_NAME_PREFIX}*`];
+}
+
+/** Every role this project names for an environment (task, execution, flow logs, updater, pipeline roles) in an account. */
+export function cloudExchangeRolePattern(partition: string, accountId: string): string {
+  return `arn:${partition}:iam::${accountId}:role/${CE_NAME_PREFIX}*`;
 }
 
 /** The member role's scope in one account, from the environment that runs the updater. */
 export function memberScopeOf(env: Environment, accountId: string): MemberRoleScope {
   const d = env.defender;
-  const prefix = `ce-${env.name}`;
+  const names = defenderNames(env);
+  const existingRoles = [env.iam.executionRoleArn, env.iam.taskRoleArn].filter((arn): arn is string => arn !== undefined).map((arn) => arn.split("/").pop()!);
   return {
     partition: partitionOf(env.region),
     accountId,
@@ -54,9 +62,7 @@ export function memberScopeOf(env: Environment, accountId: string): MemberRoleSc
     protectedEnvironment: {
       accountId: env.accountId,
       region: env.region,
-      clusterName: env.cluster.existingClusterName ?? prefix,
-      dedicatedCluster: !env.cluster.existingClusterName,
-      prefix,
+      otherRoleNames: [...new Set([names.masterRoleName, ...existingRoles])].filter((name) => !name.startsWith(CE_NAME_PREFIX)).sort(),
     },
   };
 }
@@ -76,7 +82,9 @@ export interface DefenderMemberRoleProps extends MemberRoleScope {
  * services and task definitions, register the protected revision (these calls
  * have no resource-level permissions, so they are fixed to the regions), point
  * the listed clusters' services at it, and hand the services' own roles back
- * to ECS. Cloud Exchange's own services and roles are denied explicitly.
+ * to ECS. Every Cloud Exchange environment's services and roles are denied
+ * explicitly, in every region of the account: a policy attached to the role
+ * later cannot widen that.
  */
 export function memberStatements(scope: MemberRoleScope): PolicyStatement[] {
   const { partition, accountId } = scope;
@@ -112,25 +120,23 @@ export function memberStatements(scope: MemberRoleScope): PolicyStatement[] {
       Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
     },
   ];
-  const ce = scope.protectedEnvironment;
-  if (ce.accountId === accountId) {
-    const service = (name: string) => `arn:${partition}:ecs:${ce.region}:${accountId}:service/${ce.clusterName}/${name}`;
-    statements.push(
-      {
-        // Terraform owns these services' task definitions; a change by the updater would be undone on the next apply.
-        Sid: "NeverChangeCloudExchangeServices",
-        Effect: "Deny",
-        Action: "ecs:UpdateService",
-        Resource: ce.dedicatedCluster ? [service("*")] : [service(ce.prefix), service(`${ce.prefix}-node-*`)],
-      },
-      {
-        Sid: "NeverPassCloudExchangeRoles",
-        Effect: "Deny",
-        Action: "iam:PassRole",
-        Resource: `arn:${partition}:iam::${accountId}:role/${ce.prefix}-task*`,
-      },
-    );
-  }
+  const otherRoles = scope.accountId === scope.protectedEnvironment.accountId ? (scope.protectedEnvironment.otherRoleNames ?? []) : [];
+  statements.push(
+    {
+      // Terraform owns every Cloud Exchange environment's task definitions: a change by the updater would be
+      // undone by that environment's next apply (restarting CE), and would hand its secrets to another image.
+      Sid: "NeverChangeCloudExchangeServices",
+      Effect: "Deny",
+      Action: "ecs:UpdateService",
+      Resource: cloudExchangeServicePatterns(partition, accountId),
+    },
+    {
+      Sid: "NeverPassCloudExchangeRoles",
+      Effect: "Deny",
+      Action: "iam:PassRole",
+      Resource: [cloudExchangeRolePattern(partition, accountId), ...otherRoles.map((name) => `arn:${partition}:iam::${accountId}:role/${name}`)],
+    },
+  );
   return statements;
 }
 

@@ -29,7 +29,17 @@ export interface EncryptionKeyProps extends AwsLocation {
   readonly provider?: TerraformProvider;
   /** Further key policy statements (e.g. other accounts' roles using the key through one service). Default: none. */
   readonly additionalStatements?: readonly PolicyStatement[];
+  /**
+   * Deny every principal changing or removing the key's alias (kms:UpdateAlias, kms:DeleteAlias need the
+   * current key's permission), for a key that others name by its alias (the state key). Default false.
+   */
+  readonly pinAlias?: boolean;
 }
+
+/** Key actions that destroy what the key protects: denied to every principal unless the environment allows destroying. */
+export const KEY_DESTROYING_ACTIONS = ["kms:ScheduleKeyDeletion", "kms:DisableKey"] as const;
+/** Alias actions a pinned alias denies on its key. */
+export const ALIAS_MOVING_ACTIONS = ["kms:UpdateAlias", "kms:DeleteAlias"] as const;
 
 /** A customer managed, rotating KMS key with alias. */
 export class EncryptionKey extends Construct {
@@ -77,6 +87,27 @@ export class EncryptionKey extends Construct {
       });
     }
     statements.push(...(props.additionalStatements ?? []));
+    if (!props.allowDestroy) {
+      statements.push({
+        // Scheduling deletion (crypto-shredding everything the key protects) first needs a key-policy change, which
+        // CloudTrail records; protection.allowDestroy drops this statement on purpose.
+        Sid: "NoPrincipalDeletesOrDisablesTheKey",
+        Effect: "Deny",
+        Principal: "*",
+        Action: [...KEY_DESTROYING_ACTIONS],
+        Resource: "*",
+      });
+    }
+    if (props.pinAlias) {
+      statements.push({
+        // Whoever could move the alias would redirect every write that names it to a key of their choosing.
+        Sid: "NoPrincipalMovesOrRemovesTheAlias",
+        Effect: "Deny",
+        Principal: "*",
+        Action: [...ALIAS_MOVING_ACTIONS],
+        Resource: "*",
+      });
+    }
     this.key = new KmsKey(this, "key", {
       provider: props.provider,
       description: props.description,

@@ -14,7 +14,9 @@ export interface PolicyStatement {
   readonly Sid?: string;
   readonly Effect: "Allow" | "Deny";
   readonly Principal?: PolicyPrincipal;
-  readonly Action: string | readonly string[];
+  /** Actions (or, with NotAction, every action but these). */
+  readonly Action?: string | readonly string[];
+  readonly NotAction?: string | readonly string[];
   readonly Resource?: string | readonly string[];
   readonly NotResource?: string | readonly string[];
   readonly Condition?: PolicyCondition;

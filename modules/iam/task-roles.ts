@@ -115,13 +115,25 @@ export function taskStatements(needs: TaskRolesProps["task"], partition: string,
         Action: [...AUDIT_TRAIL_ALTERING_ACTIONS],
         Resource: [needs.execute.logGroupArn, `${needs.execute.logGroupArn}:*`],
       },
-      // The SSM agent in the container decrypts the session's data channel with KMS itself, not through
-      // another service, so no kms:ViaService condition can apply; the statement names the one key.
-      { Sid: "DecryptExecSessions", Effect: "Allow", Action: "kms:Decrypt", Resource: needs.execute.kmsKeyArn },
+      {
+        // The SSM agent in the container decrypts the session's data key with KMS itself, not through another
+        // service, so no kms:ViaService condition can apply. Session Manager binds that key to the session
+        // (encryption context aws:ssm:SessionId and aws:ssm:TargetId): the role may decrypt nothing else with the
+        // environment's key (a secret's, a file system's or a log group's data keys carry other contexts, and KMS
+        // decrypts only with the exact context the data was encrypted with).
+        Sid: "DecryptExecSessions",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: needs.execute.kmsKeyArn,
+        Condition: { "ForAnyValue:StringEquals": { "kms:EncryptionContextKeys": EXEC_SESSION_CONTEXT_KEY } },
+      },
     );
   }
   return statements;
 }
+
+/** The encryption-context key Session Manager binds every session's data key to. */
+export const EXEC_SESSION_CONTEXT_KEY = "aws:ssm:SessionId";
 
 /** CloudWatch Logs actions that remove, shorten, re-key or redirect a log group's events. */
 export const AUDIT_TRAIL_ALTERING_ACTIONS = [

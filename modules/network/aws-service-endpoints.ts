@@ -3,20 +3,21 @@
  * calls (ECR for images, CloudWatch Logs, Secrets Manager, and SSM messages
  * for ECS Exec), with private DNS, so tasks whose only other way out is a
  * proxy still start. Image layers come from S3 through the VPC's gateway
- * endpoint.
+ * endpoint. Each endpoint's policy keeps requests to this account's
+ * resources (modules/network/endpoint-policies.ts).
  */
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
+import { AwsLocation } from "../aws-location";
+import { interfaceEndpointPolicy } from "./endpoint-policies";
 
 /** The services every task needs through endpoints; `ssmmessages` is added for ECS Exec. */
 export const TASK_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs", "secretsmanager"] as const;
 
 /** Props of {@link AwsServiceEndpoints}. */
-export interface AwsServiceEndpointsProps {
+export interface AwsServiceEndpointsProps extends AwsLocation {
   /** Prefix of names, `ce-<env>`. */
   readonly prefix: string;
-  /** Region of the services. */
-  readonly region: string;
   /** The VPC. */
   readonly vpcId: string;
   /** Private subnets, one endpoint network interface each. */
@@ -25,6 +26,8 @@ export interface AwsServiceEndpointsProps {
   readonly securityGroupId: string;
   /** Add the SSM messages endpoint ECS Exec needs. Default false. */
   readonly executeCommand?: boolean;
+  /** Image repositories of other accounts the environment pulls from (the ECR endpoints let only these be read). Default: none. */
+  readonly pullRepositoryArns?: readonly string[];
 }
 
 /** The interface endpoints. */
@@ -45,6 +48,7 @@ export class AwsServiceEndpoints extends Construct {
           privateDnsEnabled: true,
           subnetIds: [...props.subnetIds],
           securityGroupIds: [props.securityGroupId],
+          policy: interfaceEndpointPolicy({ ...props, service }),
           tags: { Name: `${props.prefix}-${service}` },
         }),
       ]),

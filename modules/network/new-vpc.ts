@@ -34,6 +34,7 @@ import { Construct } from "constructs";
 import { AwsLocation } from "../aws-location";
 import { NaclClientRule, privateNaclIngressRules, publicNaclIngressRules } from "./network-acl-rules";
 import { policyDocument, serviceTrustPolicy } from "../iam/policy";
+import { s3GatewayEndpointPolicy } from "./endpoint-policies";
 
 /** Props of {@link NewVpc}. */
 export interface NewVpcProps extends AwsLocation {
@@ -53,6 +54,12 @@ export interface NewVpcProps extends AwsLocation {
   readonly flowLogs?: { readonly trafficType: string; readonly retentionDays: number; readonly kmsKeyArn: string };
   /** Add an S3 gateway endpoint on the private route tables. */
   readonly s3GatewayEndpoint: boolean;
+  /**
+   * Give the S3 gateway endpoint a policy that reaches this account's buckets (and ECR's layer bucket) only:
+   * for a proxy as the only way out, where the endpoint must not be a way around it. Default false (without a
+   * proxy the tasks reach every bucket through NAT anyway, and a plugin may write to another account's).
+   */
+  readonly confineS3GatewayEndpoint?: boolean;
 }
 
 /** A zone's network resources. */
@@ -174,6 +181,7 @@ export class NewVpc extends Construct {
         serviceName: `com.amazonaws.${props.region}.s3`,
         vpcEndpointType: "Gateway",
         routeTableIds: this.zones.map((z) => z.privateRouteTable.id),
+        ...(props.confineS3GatewayEndpoint ? { policy: s3GatewayEndpointPolicy(props) } : {}),
         tags: name("s3"),
       });
     }

@@ -14,8 +14,10 @@ import { Cluster } from "../cluster/cluster";
 import { defenderNames, derive, Derived, Environment } from "../config";
 import { EncryptionKey } from "../encryption/encryption-key";
 import { TaskRoles } from "../iam/task-roles";
+import { applyPermissionsBoundary } from "../iam/permissions-boundary";
 import { LoadBalancer, listenerPorts } from "../ingress/load-balancer";
 import { AwsServiceEndpoints } from "../network/aws-service-endpoints";
+import { foreignEcrRepositories } from "../network/endpoint-policies";
 import { Network } from "../network/network";
 import { SecurityGroups, UI_PORT, UiAccess } from "../network/security-groups";
 import { Alarms } from "../observability/alarms";
@@ -100,6 +102,7 @@ export class CloudExchangeStack extends ReadableStack {
       allowedAccountIds: [env.accountId],
       defaultTags: [{ tags: stackTags(env) }],
     });
+    if (env.iam.permissionsBoundaryName) applyPermissionsBoundary(this, { policyName: env.iam.permissionsBoundaryName, ...where });
     this.remoteState = new RemoteState(this, "remote-state", {
       environmentName: env.name,
       bucket: env.state.bucket,
@@ -120,6 +123,7 @@ export class CloudExchangeStack extends ReadableStack {
       kmsKeyArn: key.keyArn,
       retentionDays: env.logs.retentionDays,
       executeCommandAudit: env.workload.enableExecuteCommand,
+      allowDestroy,
     });
 
     const ingress = env.ingress;
@@ -141,6 +145,7 @@ export class CloudExchangeStack extends ReadableStack {
               ? { trafficType: env.network.flowLogs.trafficType, retentionDays: env.network.flowLogs.retentionDays ?? env.logs.retentionDays, kmsKeyArn: key.keyArn }
               : undefined,
             s3GatewayEndpoint: env.network.s3GatewayEndpoint,
+            confineS3GatewayEndpoint: env.proxy?.awsServiceAccess === "vpc-endpoints",
             ...where,
           })
         : new Network(this, "network", {
@@ -179,7 +184,8 @@ export class CloudExchangeStack extends ReadableStack {
     if (securityGroups.endpointSecurityGroup) {
       new AwsServiceEndpoints(this, "aws-service-endpoints", {
         prefix: d.prefix,
-        region: env.region,
+        ...where,
+        pullRepositoryArns: foreignEcrRepositories(env),
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         securityGroupId: securityGroups.endpointSecurityGroup.id,
@@ -456,9 +462,9 @@ export class CloudExchangeStack extends ReadableStack {
       replication?.addLagAlarm(alarms.topic.arn);
     }
 
-    let defender: FargateDefenderUpdater | undefined;
     if (env.defender.enabled) {
-      defender = new FargateDefenderUpdater(this, "defender", {
+      // Its outputs (defender-task-definition, -subnet-ids, -security-group-id) are plain values, never a command.
+      new FargateDefenderUpdater(this, "defender", {
         prefix: d.prefix,
         ...where,
         settings: env.defender,
@@ -495,19 +501,5 @@ export class CloudExchangeStack extends ReadableStack {
       "Secrets Manager ARNs (never the values)",
     );
     if (ha) output("node-hostnames", ha.hostnames, "DNS names of the HA nodes in the Cloud Map namespace");
-    if (defender) {
-      output(
-        "defender-run-task-command",
-        [
-          "aws ecs run-task",
-          `--region ${env.region}`,
-          `--cluster ${cluster.clusterName}`,
-          `--task-definition ${defender.taskDefinition.family}`,
-          "--launch-type FARGATE --platform-version 1.4.0",
-          `--network-configuration awsvpcConfiguration={subnets=[${network.privateSubnetIds.join(",")}],securityGroups=[${defender.securityGroup.id}],assignPublicIp=DISABLED}`,
-        ].join(" "),
-        "Runs the Prisma Cloud Fargate Defender updater once",
-      );
-    }
   }
 }

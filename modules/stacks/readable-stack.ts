@@ -5,9 +5,20 @@
  * addresses, and two variants that build a resource at the same construct
  * path (the EFS file system in standalone and HA) share its address, so a
  * move between them is an update, not a replacement.
+ *
+ * Every stack also declares the Terraform it needs (`required_version`), so
+ * a pipeline that runs the synthesized JSON with plain `terraform` or `tofu`
+ * is refused by an older binary at init instead of failing later.
  */
 import { TerraformElement, TerraformStack } from "cdktf";
 import { Construct, Node } from "constructs";
+
+/**
+ * The Terraform (or OpenTofu) every stack requires: 1.10 is the first release
+ * of either with S3-native state locking (`use_lockfile`), which the remote
+ * state of every environment uses.
+ */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.10";
 
 /** Turns a construct id into a Terraform name part: letters, digits, `-` and `_` only. */
 export function terraformNamePart(id: string): string {
@@ -31,6 +42,7 @@ export abstract class ReadableStack extends TerraformStack {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
   }
 
   /** Joins the construct path below the stack with `_`; refuses two constructs mapping to one name. */

@@ -21,6 +21,7 @@ type JsonSchema = {
   minimum?: number;
   maximum?: number;
   minItems?: number;
+  minLength?: number;
   maxItems?: number;
   format?: string;
 };
@@ -66,6 +67,7 @@ function allowedOf(schema: JsonSchema): string {
   if (schema.minimum !== undefined && Math.abs(schema.minimum) < SAFE) parts.push(`≥ ${schema.minimum}`);
   if (schema.maximum !== undefined && Math.abs(schema.maximum) < SAFE) parts.push(`≤ ${schema.maximum}`);
   if (schema.minItems !== undefined) parts.push(`at least ${schema.minItems} items`);
+  if (schema.minLength !== undefined && schema.minLength > 1) parts.push(`at least ${schema.minLength} characters`);
   if (schema.maxItems !== undefined) parts.push(`at most ${schema.maxItems} items`);
   return parts.join("; ");
 }
@@ -86,9 +88,15 @@ function collect(schema: JsonSchema, path: string, required: boolean, rows: Row[
       description: schema.description ?? "",
     });
   }
+  const items = schema.type === "array" ? schema.items : undefined;
   if (isGroup) {
     for (const [key, child] of Object.entries(schema.properties!)) {
       collect(child, path ? `${path}.${key}` : key, schema.required?.includes(key) ?? false, rows, label);
+    }
+  } else if (items?.type === "object" && items.properties) {
+    // A list of objects: each field of an item, as `<list>[].<field>`.
+    for (const [key, child] of Object.entries(items.properties)) {
+      collect(child, `${path}[].${key}`, items.required?.includes(key) ?? false, rows, label);
     }
   } else if (forms) {
     for (const form of forms) {
@@ -120,6 +128,38 @@ export function renderEnvironmentReference(): string {
     "",
   ];
   return lines.join("\n");
+}
+
+/** One field of the environment schema: its path, its type, whether it is required, and its default (JSON) if it has one. */
+export interface EnvironmentField {
+  readonly path: string;
+  /** As the reference states it (`string`, `list of string`, `one of the forms below`, ...). */
+  readonly type: string;
+  readonly required: boolean;
+  readonly default?: unknown;
+}
+
+/** Every field of the schema with its requiredness and default, by path (the environment's interface, for the versioning rule). */
+export function environmentFields(): EnvironmentField[] {
+  const fields: EnvironmentField[] = [];
+  const walk = (schema: JsonSchema, path: string, required: boolean) => {
+    const type = schema.type === "object" && schema.properties ? "object" : typeOf(schema);
+    if (path) fields.push({ path, type, required, ...(schema.default !== undefined ? { default: schema.default } : {}) });
+    const items = schema.type === "array" ? schema.items : undefined;
+    if (schema.type === "object" && schema.properties) {
+      for (const [key, child] of Object.entries(schema.properties)) walk(child, path ? `${path}.${key}` : key, schema.required?.includes(key) ?? false);
+    } else if (items?.type === "object" && items.properties) {
+      for (const [key, child] of Object.entries(items.properties)) walk(child, `${path}[].${key}`, items.required?.includes(key) ?? false);
+    } else {
+      for (const form of schema.oneOf ?? schema.anyOf ?? []) {
+        const discriminator = Object.entries(form.properties ?? {}).find(([, p]) => p.const !== undefined);
+        const label = discriminator ? `(${discriminator[0]}=${String(discriminator[1].const)})` : "";
+        for (const [key, child] of Object.entries(form.properties ?? {})) walk(child, `${path}${label}.${key}`, form.required?.includes(key) ?? false);
+      }
+    }
+  };
+  walk(environmentJsonSchema(), "", true);
+  return fields;
 }
 
 /** Every field path of the reference (for tests that check docs name real fields). */

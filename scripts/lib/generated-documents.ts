@@ -1,12 +1,14 @@
 /** The documents generated from code, by path relative to the project root. */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { environmentSources } from "../../environments";
 import { parseEnvironments } from "../../modules/config";
 import { estimate, renderEstimates } from "../../modules/cost/estimate";
 import { renderArchitecture } from "./architecture-diagram";
 import { renderEnvironmentJsonSchema, renderEnvironmentReference } from "./environment-reference";
-import { renderPipelinePolicy } from "./pipeline-policy";
+import { renderOutputsReference } from "./outputs-reference";
+import { renderPipelineExamples } from "./pipeline-policy";
+import { renderPipelineWorkflow } from "./pipeline-workflow";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -32,7 +34,29 @@ export function generatedDocuments(): Record<string, () => string> {
     "docs/environment-reference.md": renderEnvironmentReference,
     "docs/environment.schema.json": renderEnvironmentJsonSchema,
     "docs/architecture.md": renderArchitecture,
-    "examples/pipeline-deploy-policy.json": renderPipelinePolicy,
+    "docs/outputs.md": renderOutputsReference,
+    ...Object.fromEntries(Object.entries(renderPipelineExamples()).map(([file, content]) => [file, () => content])),
+    "examples/github-actions/cloud-exchange.yml": renderPipelineWorkflow,
     "README.md": () => withSection("README.md", "cost", renderShippedCosts()),
   };
+}
+
+/**
+ * Directories whose every file is generated: one there that the code no
+ * longer produces (the pipeline roles of an environment removed) is stale,
+ * and `npm run docs` removes it.
+ */
+export const GENERATED_DIRECTORIES: readonly string[] = ["examples/pipeline"];
+
+/** Files in a generated directory that the code no longer produces, by path from the project root. */
+export function staleGeneratedFiles(documents: Readonly<Record<string, unknown>> = generatedDocuments()): string[] {
+  return GENERATED_DIRECTORIES.flatMap((dir) => {
+    let files: string[] = [];
+    try {
+      files = readdirSync(join(ROOT, dir));
+    } catch {
+      return [];
+    }
+    return files.map((file) => `${dir}/${file}`).filter((file) => !(file in documents));
+  }).sort();
 }

@@ -51,6 +51,13 @@ ce_cluster_field() { ce_status_field "$(ce_cluster_status "$1")" "$2"; }
 
 ce_cluster_peers() { tr ',' '\n' <<< "$CE_RABBITMQ_PEERS" | grep -vx "$ce_self" || true; }
 
+# Whether a peer's server listens on its distribution port (25672; CLI tools listen elsewhere),
+# within 3 s: one TCP connection instead of a CLI that boots a VM to learn that nothing runs there.
+ce_peer_reachable() { timeout 3 bash -c ": > /dev/tcp/${1#*@}/${RABBITMQ_DIST_PORT:-25672}" 2>/dev/null; }
+
+# The running nodes a peer reports; nothing when it is unreachable.
+ce_peer_running() { if ce_peer_reachable "$1"; then ce_cluster_field "$1" running_nodes; fi; }
+
 ce_has_state() {
   local dir="${RABBITMQ_MNESIA_BASE:-/var/lib/rabbitmq/mnesia}/$ce_self"
   [ -d "$dir" ] && [ -n "$(ls -A "$dir" 2>/dev/null)" ]
@@ -69,7 +76,7 @@ ce_cluster_gate() {
   local marker="${CE_SHARED_DIR:?}/rabbitmq-cluster-formed" waited=0 peer
   while true; do
     for peer in $(ce_cluster_peers); do
-      if [ -n "$(ce_cluster_field "$peer" running_nodes)" ]; then
+      if [ -n "$(ce_peer_running "$peer")" ]; then
         ce_join_target="$peer"
         break 2
       fi
@@ -145,7 +152,7 @@ ce_cluster_watch() {
       # A cluster of just this node, while other nodes run a cluster of their own without it: a
       # split. (A peer still forming, alone or already with this node, is not one.)
       for peer in $(ce_cluster_peers); do
-        others="$(ce_cluster_field "$peer" running_nodes)"
+        others="$(ce_peer_running "$peer")"
         if [ "$(grep -c . <<< "$others")" -ge 2 ] && ! grep -qx "$ce_self" <<< "$others"; then outside=1; break; fi
       done
     fi
