@@ -22,11 +22,12 @@ export const shared = {
  * and deploy roles are the only writers of its state (the state bucket keeps
  * each to this environment's state object), and every role its stack creates
  * carries the permissions boundary the deploy role may only create roles with.
+ * `state`: the environment's state bucket, when not the shared one (a standby's, in its region).
  */
-export function pipelineOf(name: string) {
+export function pipelineOf(name: string, state: { bucket: string; region: string } = shared.state) {
   return {
     state: {
-      ...shared.state,
+      ...state,
       writers: [`arn:aws:iam::${shared.accountId}:role/ce-${name}-pipeline-plan`, `arn:aws:iam::${shared.accountId}:role/ce-${name}-pipeline-deploy`],
     },
     iam: { permissionsBoundaryName: `ce-${name}-pipeline-boundary` },

@@ -15,5 +15,15 @@ export default defineEnvironment({
   },
   logs: { retentionDays: 731 },
   alarms: { emails: ["secops-oncall@example.com"], evaluationPeriods: 2 },
+  // Its own vault under its key, locked (compliance mode after 3 days: no one deletes a recovery point before 35 days),
+  // each recovery point also copied to the standby's vault in us-west-2 (environments/prod-standby.ts).
+  backup: {
+    retentionDays: 90,
+    vaultLock: { minRetentionDays: 35, maxRetentionDays: 400, changeableForDays: 3 },
+    copyTo: { vaultArn: "arn:aws:backup:us-west-2:123456789012:backup-vault:ce-prod-standby" },
+  },
+  // Replicated to its standby in us-west-2 (environments/prod-standby.ts): the file system into the standby's
+  // (its stack output file-system-id), the generated secrets under the standby's key.
+  replication: { standby: "prod-standby", region: "us-west-2", fileSystemId: "fs-0b1c2d3e4f5a60789" },
   tags: { ...shared.tags, Stage: "prod" },
 });

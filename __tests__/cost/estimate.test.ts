@@ -26,7 +26,7 @@ describe("cost estimate", () => {
     //   8 vCPU × 730 h × $0.04048 = $236.4032;   16 GB × 730 h × $0.004445 = $51.9176
     //   2 NAT × 730 h × $0.045 = $65.70;  100 GB × $0.045 = $4.50;  2 IPv4 × 730 h × $0.005 = $7.30
     //   ALB 730 h × ($0.0225 + 1 LCU × $0.008) = $22.265;  EFS 50 GB × $0.30 = $15.00;  backups 50 × $0.05 = $2.50
-    //   logs 5 GB × ($0.50 + $0.03) = $2.65;  3 secrets × $0.40 = $1.20;  1 KMS key = $1.00
+    //   logs 5 GB × ($0.50 + $0.03) = $2.65;  4 secrets × $0.40 = $1.60;  1 KMS key = $1.00
     expect(estimate(dev).items.map((i) => [i.item, i.monthlyUsd])).toEqual([
       ["Fargate vCPU", 236.4],
       ["Fargate memory", 51.92],
@@ -37,10 +37,10 @@ describe("cost estimate", () => {
       ["EFS storage (Standard)", 15],
       ["EFS backups (AWS Backup)", 2.5],
       ["CloudWatch Logs", 2.65],
-      ["Secrets Manager", 1.2],
+      ["Secrets Manager", 1.6],
       ["KMS key", 1],
     ]);
-    expect(estimate(dev).totalUsd).toBe(410.44);
+    expect(estimate(dev).totalUsd).toBe(410.84);
   });
 
   it("charges three nodes for HA and uses the region's prices", () => {

@@ -158,7 +158,7 @@ describe("Fargate Defender updater, run once", () => {
   const stack = synthEnvironment(withDefender({}));
 
   it("has no schedule, and gives the values of a run as plain outputs, never a command to execute", () => {
-    expect(stack.resource?.aws_scheduler_schedule).toBeUndefined();
+    expect(stack.resource?.aws_scheduler_schedule?.["defender_schedule"]).toBeUndefined();
     expect(stack.output?.["defender-task-definition"].value).toBe(ref("aws_ecs_task_definition", "defender_task-definition", "arn"));
     expect(stack.output?.["defender-security-group-id"].value).toBe(ref("aws_security_group", "defender_security-group", "id"));
     expect(String(stack.output?.["defender-subnet-ids"].value)).toMatch(/^\$\{join\(",", \[/);

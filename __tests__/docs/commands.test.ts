@@ -21,9 +21,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
+import { environmentSources } from "../../environments";
 import { buildApp } from "../../modules/app";
 import { SERVER_SUITES } from "../../scripts/lib/server-suites";
-import { parseEnvironment } from "../../modules/config";
+import { parseEnvironment, parseEnvironments } from "../../modules/config";
 import { adoptedEnvironment, baseEnvironment, CERTIFICATE_ARN } from "../support/fixtures";
 
 const ROOT = join(__dirname, "..", "..");
@@ -212,6 +213,33 @@ const RUNNERS: Record<string, () => void> = {
     expect(result.stdout).toContain("# Cut-over of ce-adopted6 from the official CloudFormation stack netskope-ce");
     expect(result.stdout).toContain("npx cdktf deploy ce-adopted6");
     expect(result.stdout).toContain("for address in aws_efs_file_system.storage_file-system ");
+  },
+  "npm run restore -- <name> [recovery point ARN]": () => {
+    // The printed steps themselves run under bash against stand-in aws and terraform in __tests__/restore/restore.test.ts.
+    const [environment] = parseEnvironments(environmentSources()).filter((e) => !e.standby || e.standby.promoted);
+    const result = run(`npm run -s restore -- ${environment.name}`);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`# Restore of ce-${environment.name} from its vault ce-${environment.name} into a new file system`);
+    expect(result.stdout).toMatch(/^# 2\. As the break-glass role /m);
+    const refused = run(`npm run -s restore -- ${environment.name} arn:aws:backup:xx-nowhere-1:000000000000:recovery-point:x`);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("where its vault is");
+  },
+  "npm run failover -- <standby>": () => {
+    // The printed steps themselves run under bash against stand-in aws and terraform in __tests__/standby/failover.test.ts.
+    const environments = parseEnvironments(environmentSources());
+    const standby = environments.find((e) => e.standby);
+    const result = run(`npm run -s failover -- ${standby ? standby.name : environments[0].name}`);
+    if (!standby) {
+      expect(result.stderr).toContain("is no standby");
+      return;
+    }
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`# Failover of ce-${standby.standby!.primary} (${standby.standby!.primaryRegion}) to its standby ce-${standby.name} (${standby.region})`);
+    expect(result.stdout).toMatch(/^# P3\. Delete the replication from /m);
+    expect(result.stdout).toMatch(/^# F5\. Deploy /m);
   },
   "terraform state pull | npm run -s purge-state-secrets": () => {
     // The purge itself is proven on a real applied state in __tests__/plan/generated-secrets.test.ts; here, the command line.

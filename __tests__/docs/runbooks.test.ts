@@ -22,6 +22,7 @@ describe("runbooks", () => {
       "Upgrading Cloud Exchange",
       "Moving a standalone environment to HA",
       "Backing up and restoring EFS",
+      "Failing over to the standby region",
       "Rotating secrets",
       "Purging generated values from a state made before 0.2.0",
       "Moving to CE 6.x and adopting an official-template deployment",

@@ -11,7 +11,7 @@ import ts from "typescript";
 import { Environment, EnvironmentInput, environmentWarnings, parseEnvironment } from "../../modules/config";
 import { environmentFieldPaths } from "../../scripts/lib/environment-reference";
 import { EXAMPLES, scenarioExamples } from "../support/scenario-examples";
-import { containersOf, resourcesOf, StackJson, synthEnvironment } from "../support/synth";
+import { containersOf, resourcesOf, StackJson, synthEnvironment, workloadTaskDefinition } from "../support/synth";
 
 const ROOT = join(__dirname, "..", "..");
 const examples = scenarioExamples();
@@ -33,7 +33,7 @@ const PROMISES: Record<string, (stack: StackJson, env: Environment) => void> = {
     expect(cidrs).toEqual(env.proxy!.egressCidrs);
     expect(egress.filter(([, rule]) => !rule.cidr_ipv4 && !rule.referenced_security_group_id && !rule.prefix_list_id)).toEqual([]);
     expect(resourcesOf(stack, "aws_vpc_endpoint").map(([, e]) => String(e.service_name).split(".").slice(3).join(".")).sort()).toEqual(["ecr.api", "ecr.dkr", "logs", "s3", "secretsmanager"]);
-    const core = containersOf(resourcesOf(stack, "aws_ecs_task_definition")[0][1]).find((c) => c.name === "core");
+    const core = containersOf(workloadTaskDefinition(stack)).find((c) => c.name === "core");
     expect(core.environment).toEqual(expect.arrayContaining([{ name: "HTTPS_PROXY", value: env.proxy!.httpsUrl }]));
     expect(names(stack, "aws_ecr_pull_through_cache_rule")).toHaveLength(1);
   },
@@ -54,7 +54,7 @@ const PROMISES: Record<string, (stack: StackJson, env: Environment) => void> = {
     const imports = ((stack as { import?: { to: string; id: string }[] }).import ?? []).map((i) => i.id).sort();
     const adopt = env.adopt!;
     expect(imports).toEqual([adopt.fileSystemId, ...Object.values(adopt.mountTargetIds), ...Object.values(adopt.accessPointIds)].sort());
-    const containers = containersOf(resourcesOf(stack, "aws_ecs_task_definition")[0][1]).map((c) => c.name);
+    const containers = containersOf(workloadTaskDefinition(stack)).map((c) => c.name);
     expect(containers.filter((c) => c.startsWith("mongodb-fcv-"))).toEqual(["mongodb-fcv-5-0", "mongodb-fcv-6-0", "mongodb-fcv-7-0"]);
   },
 };

@@ -67,6 +67,7 @@ describe("HA cluster", () => {
       "mongo-data": "/data/mongo-data/data/db",
       "mongo-data-node-2": "/data/nodes/node-2/mongo-data/data/db",
       "mongo-data-node-3": "/data/nodes/node-3/mongo-data/data/db",
+      "mongodb-backups": "/data/backups/mongodb",
       "rabbitmq4-data": "/data/rabbitmq4-data",
       "rabbitmq4-data-node-2": "/data/nodes/node-2/rabbitmq4-data",
       "rabbitmq4-data-node-3": "/data/nodes/node-3/rabbitmq4-data",

@@ -74,13 +74,16 @@ describe("standalone to HA migration", () => {
   it("adds the nodes, their data, the namespace and the inter-node rules", () => {
     expect(diff.added).toEqual(
       expect.arrayContaining([
-        "aws_service_discovery_private_dns_namespace.ha_namespace",
         "aws_ecs_service.ha_node-1_service_service",
         "aws_ecs_service.ha_node-3_service_service",
         "aws_efs_access_point.storage_access-point_mongo-data-node-2",
         "aws_efs_access_point.storage_access-point_ha-shared",
-        "aws_vpc_security_group_ingress_rule.security-groups_tasks-ingress-peers_27017",
+        "aws_vpc_security_group_ingress_rule.security-groups_tasks-ingress-peers_4369",
       ]),
     );
+    // The standalone node already has its name (node-1) and MongoDB's peer rule, for the logical backup: both kept.
+    for (const kept of ["aws_service_discovery_private_dns_namespace.ha_namespace", "aws_service_discovery_service.ha_node-1_discovery", "aws_vpc_security_group_ingress_rule.security-groups_tasks-ingress-peers_27017"]) {
+      expect({ kept, added: diff.added.includes(kept), removed: diff.removed.includes(kept) }).toEqual({ kept, added: false, removed: false });
+    }
   });
 });

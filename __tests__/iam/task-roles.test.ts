@@ -1,7 +1,7 @@
 /** The task roles: exactly the permissions Cloud Exchange needs, or existing roles. */
 import { baseEnvironment, withExistingSecrets } from "../support/fixtures";
 import { evaluate, statementsOf } from "../support/iam-simulator";
-import { diffStacks, onlyResource, policyOf, ref, resourceNamed, synthEnvironment } from "../support/synth";
+import { diffStacks, onlyResource, policyOf, ref, resourceNamed, synthEnvironment, workloadTaskDefinition } from "../support/synth";
 
 const secretRef = (name: string) => ref("aws_secretsmanager_secret", `secrets_${name}`, "arn");
 
@@ -60,7 +60,7 @@ describe("task roles", () => {
         Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
         Resource: `${ref("aws_cloudwatch_log_group", "logs_containers", "arn")}:log-stream:*`,
       },
-      { Sid: "ReadTaskSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [secretRef("jwt-secret"), secretRef("maintenance"), secretRef("cluster")] },
+      { Sid: "ReadTaskSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [secretRef("jwt-secret"), secretRef("maintenance"), secretRef("cluster"), ref("aws_secretsmanager_secret", "backup-secret_secret", "arn")] },
       {
         Sid: "DecryptTaskSecretsThroughSecretsManager",
         Effect: "Allow",
@@ -157,6 +157,6 @@ describe("task roles", () => {
     const task = "arn:aws:iam::210987654321:role/ce-task";
     const existing = synthEnvironment(baseEnvironment({ iam: { executionRoleArn: execution, taskRoleArn: task } }));
     expect(Object.keys(existing.resource?.aws_iam_role ?? {}).filter((n) => n.startsWith("iam_"))).toEqual([]);
-    expect(onlyResource(existing, "aws_ecs_task_definition")).toMatchObject({ execution_role_arn: execution, task_role_arn: task });
+    expect(workloadTaskDefinition(existing)).toMatchObject({ execution_role_arn: execution, task_role_arn: task });
   });
 });

@@ -28,6 +28,9 @@ describe("security groups with a new ALB and a certificate", () => {
         `out ${sg("tasks")} 443-443 0.0.0.0/0`,
         `out ${sg("tasks")} 2049-2049 ${sg("file-system")}`,
         `in ${sg("file-system")} 2049-2049 ${sg("tasks")}`,
+        // The logical backup task (in the task group) reaches the standalone node's MongoDB.
+        `in ${sg("tasks")} 27017-27017 ${sg("tasks")}`,
+        `out ${sg("tasks")} 27017-27017 ${sg("tasks")}`,
       ].sort(),
     );
   });
@@ -59,16 +62,16 @@ describe("security groups in other ingress modes", () => {
         ingress: { mode: "existing-target-group", targetGroupArn: TARGET_GROUP_ARN, sourceSecurityGroupId: "sg-0123456789abcdef0", sourceCidrs: ["172.16.9.0/24"] },
       }),
     );
-    expect(rules(stack).filter((r) => r.startsWith(`in ${sg("tasks")}`))).toEqual([
+    expect(rules(stack).filter((r) => r.startsWith(`in ${sg("tasks")}`) && !r.includes(" 27017-27017 "))).toEqual([
       `in ${sg("tasks")} 3000-3000 172.16.9.0/24`,
       `in ${sg("tasks")} 3000-3000 sg-0123456789abcdef0`,
     ]);
     expect(stack.resource?.aws_security_group?.["security-groups_load-balancer"]).toBeUndefined();
   });
 
-  it("accept nothing inbound without a load balancer", () => {
+  it("accept nothing inbound without a load balancer but the logical backup task's MongoDB connections from the task group itself", () => {
     const stack = synthEnvironment(baseEnvironment({ ingress: { mode: "none" } }));
-    expect(rules(stack).filter((r) => r.startsWith(`in ${sg("tasks")}`))).toEqual([]);
+    expect(rules(stack).filter((r) => r.startsWith(`in ${sg("tasks")}`))).toEqual([`in ${sg("tasks")} 27017-27017 ${sg("tasks")}`]);
   });
 
   it("reach plain HTTP nowhere unless the environment lists it", () => {
@@ -91,6 +94,7 @@ describe("security groups in other ingress modes", () => {
         `443 ${sg("vpc-endpoints")}`,
         `443 ${ref("aws_vpc_endpoint", "network_new-vpc_s3-gateway-endpoint", "prefix_list_id")}`,
         `2049 ${sg("file-system")}`,
+        `27017 ${sg("tasks")}`,
       ].sort(),
     );
     expect(out.some(([, r]) => r.cidr_ipv4 === "0.0.0.0/0")).toBe(false);

@@ -18,7 +18,7 @@ export interface ResourceSchema {
   readonly version: number;
   readonly block: SchemaBlock;
 }
-interface SchemaBlock {
+export interface SchemaBlock {
   readonly attributes?: Record<string, unknown>;
   readonly block_types?: Record<string, { readonly nesting_mode: string; readonly block: SchemaBlock }>;
 }
@@ -28,14 +28,19 @@ const ADOPTED_TYPES = ["aws_efs_file_system", "aws_efs_mount_target", "aws_efs_a
 
 /** The provider's schemas of the adopted resource types (read once per run). */
 export function adoptedResourceSchemas(setup: TerraformSetup = terraformSetup()): Promise<Record<string, ResourceSchema>> {
-  return cachedOnce(JSON.stringify(["schemas", setup.binary, ADOPTED_TYPES]), async () => {
+  return resourceSchemas(ADOPTED_TYPES, setup);
+}
+
+/** The provider's schemas of these resource types (read once per run and list). */
+export function resourceSchemas(types: readonly string[], setup: TerraformSetup = terraformSetup()): Promise<Record<string, ResourceSchema>> {
+  return cachedOnce(JSON.stringify(["schemas", setup.binary, types]), async () => {
     const dir = mkdtempSync(join(workRoot(), "schema-"));
     try {
       writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { aws: REQUIRED_PROVIDERS.aws } } }));
       await terraform(setup, dir, "the provider schema", ["init", "-input=false", "-no-color"]);
       const all = JSON.parse(await terraform(setup, dir, "the provider schema", ["providers", "schema", "-json"]));
       const resources = all.provider_schemas[AWS].resource_schemas as Record<string, ResourceSchema>;
-      return Object.fromEntries(ADOPTED_TYPES.map((type) => [type, resources[type]]));
+      return Object.fromEntries(types.map((type) => [type, resources[type]]));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -43,7 +48,7 @@ export function adoptedResourceSchemas(setup: TerraformSetup = terraformSetup())
 }
 
 /** Every attribute of a block: given values, else null (nested blocks: empty, or their own attributes for given items). */
-function attributesOf(block: SchemaBlock, given: Record<string, unknown>): Record<string, unknown> {
+export function attributesOf(block: SchemaBlock, given: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(block.attributes ?? {})) out[name] = name in given ? given[name] : null;
   for (const [name, nested] of Object.entries(block.block_types ?? {})) {

@@ -65,8 +65,9 @@ describePlans("offline terraform plan", () => {
       aws_vpc_endpoint: 1,
       aws_flow_log: 1,
       aws_cloudwatch_log_group: 3, // containers, flow logs and the ECS Exec audit group (kept while Exec is off)
-      aws_iam_role: 4,
-      aws_iam_role_policy: 4,
+      aws_iam_role: 6, // task execution, task, flow logs, SNS delivery status, AWS Backup, backup break-glass
+      aws_iam_role_policy: 6,
+      aws_iam_role_policy_attachment: 2, // AWS Backup's managed policies for backups and restores
       aws_kms_key: 1,
       aws_kms_alias: 1,
       aws_security_group: 3,
@@ -76,7 +77,7 @@ describePlans("offline terraform plan", () => {
       aws_efs_backup_policy: 1,
       aws_efs_file_system_policy: 1,
       aws_efs_mount_target: 2,
-      aws_efs_access_point: 9,
+      aws_efs_access_point: 9, // no dump, so no access point of its own
       aws_ecs_cluster: 1,
       aws_ecs_cluster_capacity_providers: 1,
       aws_ecs_task_definition: 1,
@@ -95,15 +96,19 @@ describePlans("offline terraform plan", () => {
       aws_s3_bucket_logging: 1,
       aws_sns_topic: 1,
       aws_sns_topic_policy: 1,
-      aws_cloudwatch_metric_alarm: 5,
+      aws_cloudwatch_metric_alarm: 7, // and backup job failed, no backup in the window (existing secrets name no backup password: no dump)
       aws_cloudwatch_log_metric_filter: 1,
+      aws_backup_vault: 1,
+      aws_backup_vault_policy: 1,
+      aws_backup_plan: 1,
+      aws_backup_selection: 1,
     });
   });
 
   it("plans no network or load balancer for an existing VPC without ingress", () => {
     const counts = resourceCountsByType(results.get("ce-exnone")!.plan);
     for (const type of ["aws_vpc", "aws_subnet", "aws_nat_gateway", "aws_lb", "aws_s3_bucket", "aws_flow_log"]) expect(counts[type]).toBeUndefined();
-    expect(counts).toMatchObject({ aws_security_group: 3, aws_vpc_security_group_ingress_rule: 1, aws_vpc_security_group_egress_rule: 4, aws_efs_mount_target: 2, aws_ecs_service: 1, aws_cloudwatch_metric_alarm: 4 });
+    expect(counts).toMatchObject({ aws_security_group: 3, aws_vpc_security_group_ingress_rule: 1, aws_vpc_security_group_egress_rule: 4, aws_efs_mount_target: 2, aws_ecs_service: 1, aws_cloudwatch_metric_alarm: 6 });
   });
 
   it("evaluates the standalone service's deployment settings as intended", () => {

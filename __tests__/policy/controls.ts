@@ -138,7 +138,7 @@ export const CONTROLS: Control[] = [
     breaks: {
       stack: "ce-newhttps",
       mutate: (s) => {
-        const task = Object.values(s.resource!.aws_ecs_task_definition)[0];
+        const task = s.resource!.aws_ecs_task_definition["workload_task_task-definition"];
         setContainers(task, containers(task).map((k) => (k.name === "core" ? { ...k, privileged: true } : k)));
       },
     },
@@ -150,7 +150,7 @@ export const CONTROLS: Control[] = [
     breaks: {
       stack: "ce-newhttps",
       mutate: (s) => {
-        const task = Object.values(s.resource!.aws_ecs_task_definition)[0];
+        const task = s.resource!.aws_ecs_task_definition["workload_task_task-definition"];
         setContainers(task, containers(task).map((k) => (k.name === "init" ? { ...k, readonlyRootFilesystem: false } : k)));
       },
     },
@@ -182,7 +182,7 @@ export const CONTROLS: Control[] = [
     breaks: {
       stack: "ce-newhttps",
       mutate: (s) => {
-        const task = Object.values(s.resource!.aws_ecs_task_definition)[0];
+        const task = s.resource!.aws_ecs_task_definition["workload_task_task-definition"];
         setContainers(task, containers(task).map(({ logConfiguration: _drop, ...k }) => k));
       },
     },
@@ -224,11 +224,12 @@ export const CONTROLS: Control[] = [
   {
     id: "EFS.2",
     title: "EFS file systems are in a backup plan",
+    // The environment's own plan (aws_backup_selection of the file system); the default vault's automatic backup stays off.
     check: (s) =>
       each(s, "aws_efs_file_system")
-        .filter(([address]) => !referencing(s, "aws_efs_backup_policy", "file_system_id", address).some((p) => p.backup_policy?.status === "ENABLED"))
-        .map(([resource]) => ({ resource, message: "no enabled backup policy" })),
-    breaks: { stack: "ce-newhttps", mutate: (s) => (Object.values(s.resource!.aws_efs_backup_policy)[0].backup_policy.status = "DISABLED") },
+        .filter(([address]) => !each(s, "aws_backup_selection").some(([, c]) => asList(c.resources).includes(`\${${address}.arn}`) && target(s, c.plan_id)?.[0].startsWith("aws_backup_plan.")))
+        .map(([resource]) => ({ resource, message: "in no backup plan (aws_backup_selection)" })),
+    breaks: { stack: "ce-newhttps", mutate: (s) => delete s.resource!.aws_backup_selection },
   },
   {
     id: "EFS.3",

@@ -19,7 +19,7 @@ import { environmentSources } from "../../environments";
 import { lockFileOf, memberStateKeyOf, stateKeyAliasName, stateKeyOf } from "../../modules/backend/remote-state";
 import { EnvironmentInput, parseEnvironments } from "../../modules/config";
 import { GITHUB_OIDC, PipelineRoles, REPOSITORY_PLACEHOLDER } from "../../modules/pipeline/pipeline-policies";
-import { stackNames } from "../../modules/pipeline/stack-names";
+import { roleNameOf, stackNames } from "../../modules/pipeline/stack-names";
 import { pipelineRolesOf } from "../../scripts/lib/pipeline-policy";
 import { ACCOUNT, baseEnvironment, haEnvironment, REGION, secretArn } from "../support/fixtures";
 import { AccessPolicies, Decision, evaluateAccess, SimulatedRequest } from "../support/iam-simulator";
@@ -42,6 +42,8 @@ interface Target {
   readonly stack: StackJson;
   readonly roles: PipelineRoles;
   readonly stateKey: string;
+  /** The bucket its state is in (a standby's is in its own region). */
+  readonly bucket: StateBucket;
 }
 
 const statementsOf = (documents: readonly { Statement: readonly unknown[] }[]) => documents.flatMap((d) => d.Statement) as Record<string, any>[];
@@ -71,8 +73,8 @@ function attackers(a: Target): { who: string; policies: Pick<AccessPolicies, "id
 }
 
 /** Every request aimed at B's resources, with the resource policies that also decide it. */
-function attacksOn(b: Target, bucket: StateBucket, attacker: Target): Attack[] {
-  const { accountId, region: REGION } = b;
+function attacksOn(b: Target, attacker: Target): Attack[] {
+  const { accountId, region: REGION, bucket } = b;
   const names = stackNames(b.stack);
   const keyPolicy = (resourcesOf(b.stack, "aws_kms_key")[0]?.[1].policy as string | undefined) ?? undefined;
   const bKey = `arn:aws:kms:${REGION}:${accountId}:key/${KEY_ID}`;
@@ -171,41 +173,49 @@ function stackRoleName(stack: StackJson, reference: string): string {
   return stack.resource!.aws_iam_role[id].name;
 }
 
-/** The attacks of A's pipeline on B that get through. */
-function breaches(a: Target, b: Target, bucket: StateBucket): string[] {
+/** The attacks of A's pipeline on B that get through (B's state in B's bucket, whichever `_shared` is). */
+function breaches(a: Target, b: Target, _shared: StateBucket): string[] {
   return attackers(a).flatMap((attacker) =>
-    attacksOn(b, bucket, a).flatMap((attack) => {
+    attacksOn(b, a).flatMap((attack) => {
       const decision: Decision = evaluateAccess({ ...attacker.policies, ...(attack.policies ?? {}) }, { principal: attacker.principal, action: attack.action, resource: attack.resource, context: attack.context });
       return decision === "allowed" ? [`${attacker.who}: ${attack.label}`] : [];
     }),
   );
 }
 
-/** Targets and the shared bucket's policies, for a set of environment inputs. */
+/** Targets, each with its state bucket's policies, and the first environment's bucket, for a set of environment inputs. */
 function targetsOf(inputs: readonly EnvironmentInput[]): { targets: Target[]; bucket: StateBucket } {
   const stacks = synthApp(inputs);
   const roles = pipelineRolesOf(inputs, stacks);
   const environments = parseEnvironments(inputs.map((input, i) => ({ source: `environment ${i}`, input })));
+  const bootstrap = stacks["ce-state-bootstrap"];
+  const buckets = new Map<string, StateBucket>();
+  const bucketOf = (env: (typeof environments)[number]): StateBucket => {
+    const bucketName = env.state.bucket;
+    if (!buckets.has(bucketName)) {
+      // The synthesized policy names the bucket by reference; requests name it by ARN.
+      const bucketPolicy = String(resourcesOf(bootstrap, "aws_s3_bucket_policy").find(([name]) => name.startsWith(`${bucketName}_bucket_`))![1].policy).replace(
+        /\$\{aws_s3_bucket\.([^.}]+)\.arn\}/g,
+        (_m, id: string) => `arn:aws:s3:::${bootstrap.resource!.aws_s3_bucket[id].bucket}`,
+      );
+      const policy = JSON.parse(bucketPolicy).Statement;
+      const keyPolicy = JSON.parse(resourcesOf(bootstrap, "aws_kms_key").find(([name]) => name.startsWith(`${bucketName}_`))![1].policy).Statement;
+      buckets.set(bucketName, { name: bucketName, accountId: env.accountId, region: env.state.region, policy, keyPolicy });
+    }
+    return buckets.get(bucketName)!;
+  };
   const targets: Target[] = [];
   for (const env of environments) {
-    targets.push({ name: env.name, accountId: env.accountId, region: env.region, stackName: `ce-${env.name}`, stack: stacks[`ce-${env.name}`], roles: roles.get(`ce-${env.name}`)!, stateKey: stateKeyOf(env.name) });
+    const bucket = bucketOf(env);
+    targets.push({ name: env.name, accountId: env.accountId, region: env.region, stackName: `ce-${env.name}`, stack: stacks[`ce-${env.name}`], roles: roles.get(`ce-${env.name}`)!, stateKey: stateKeyOf(env.name), bucket });
     if (env.defender.enabled && env.defender.deploymentMode === "organization") {
       for (const accountId of env.defender.accounts) {
         const stackName = `ce-${env.name}-defender-member-${accountId}`;
-        targets.push({ name: env.name, accountId, region: env.region, stackName, stack: stacks[stackName], roles: roles.get(stackName)!, stateKey: memberStateKeyOf(env.name, accountId) });
+        targets.push({ name: env.name, accountId, region: env.region, stackName, stack: stacks[stackName], roles: roles.get(stackName)!, stateKey: memberStateKeyOf(env.name, accountId), bucket });
       }
     }
   }
-  const bootstrap = stacks["ce-state-bootstrap"];
-  const bucketName = environments[0].state.bucket;
-  // The synthesized policy names the bucket by reference; requests name it by ARN.
-  const bucketPolicy = String(resourcesOf(bootstrap, "aws_s3_bucket_policy").find(([name]) => name.startsWith(`${bucketName}_bucket_`))![1].policy).replace(
-    /\$\{aws_s3_bucket\.([^.}]+)\.arn\}/g,
-    (_m, id: string) => `arn:aws:s3:::${bootstrap.resource!.aws_s3_bucket[id].bucket}`,
-  );
-  const policy = JSON.parse(bucketPolicy).Statement;
-  const keyPolicy = JSON.parse(resourcesOf(bootstrap, "aws_kms_key").find(([name]) => name.startsWith(`${bucketName}_`))![1].policy).Statement;
-  return { targets, bucket: { name: bucketName, accountId: environments[0].accountId, region: environments[0].state.region, policy, keyPolicy } };
+  return { targets, bucket: bucketOf(environments[0]) };
 }
 
 /** An environment with its pipeline: writers, boundary, shared bucket. */
@@ -267,7 +277,7 @@ describe("example pipeline roles, evaluated", () => {
     for (const target of [...shipped.targets, ...fixtures.targets]) {
       const [, deploy, bounded] = attackers(target);
       const own = `arn:aws:kms:${target.region}:${target.accountId}:key/${KEY_ID}`;
-      const bucket = fixtures.targets.includes(target) ? fixtures.bucket : shipped.bucket;
+      const bucket = target.bucket;
       const ownContext = { "aws:ResourceTag/Environment": target.name };
       const decide = (who: typeof deploy, action: string, resource: string, context: Record<string, unknown> = {}) =>
         evaluateAccess(who.policies, { principal: who.principal, action, resource, context: context as Record<string, string> });
@@ -297,7 +307,7 @@ describe("example pipeline roles, evaluated", () => {
       const names = stackNames(target.stack);
       const decide = (who: typeof plan, action: string, resource: string, context: Record<string, unknown> = {}, policies: Omit<AccessPolicies, "identity" | "boundary"> = {}) =>
         evaluateAccess({ ...who.policies, ...policies }, { principal: who.principal, action, resource, context: context as Record<string, string> });
-      const bucket = fixtures.targets.includes(target) ? fixtures.bucket : shipped.bucket;
+      const bucket = target.bucket;
       const REGION = target.region;
       const state = `arn:aws:s3:::${bucket.name}/${target.stateKey}`;
       const headers = { "aws:SecureTransport": "true", "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": `arn:aws:kms:${bucket.region}:${bucket.accountId}:alias/ce-tfstate-${bucket.name}` };
@@ -324,6 +334,60 @@ describe("example pipeline roles, evaluated", () => {
         expectations.push([decide(deploy, "kms:CreateKey", "*", { "aws:RequestTag/Environment": "someone-else" }), "explicitly denied"]);
       }
       expect({ stack: target.stackName, decisions: expectations.map(([d]) => d) }).toEqual({ stack: target.stackName, decisions: expectations.map(([, wanted]) => wanted) });
+    }
+  });
+
+  it("let a primary's pipeline encrypt its secrets' replicas under its standby's key through Secrets Manager there, and nothing else with that key", () => {
+    for (const target of shipped.targets) {
+      const [plan, deploy, bounded] = attackers(target);
+      for (const replica of stackNames(target.stack).secretReplicas) {
+        const standby = /:alias\/ce-(.+)$/.exec(replica.kmsKeyId)![1];
+        const key = `arn:aws:kms:${replica.region}:${target.accountId}:key/${KEY_ID}`;
+        const decide = (who: typeof deploy, action: string, context: Record<string, string>) =>
+          evaluateAccess(who.policies, { principal: who.principal, action, resource: key, context: { "aws:ResourceTag/Environment": standby, ...context } });
+        const through = (service: string) => ({ "kms:ViaService": `${service}.${replica.region}.amazonaws.com` });
+        expect({ stack: target.stackName, standby, decisions: [
+          decide(deploy, "kms:GenerateDataKey", through("secretsmanager")),
+          decide(deploy, "kms:Encrypt", through("secretsmanager")),
+          decide(deploy, "kms:GenerateDataKey", through("elasticfilesystem")),
+          decide(deploy, "kms:GenerateDataKey", {}),
+          decide(deploy, "kms:Decrypt", through("secretsmanager")),
+          decide(deploy, "kms:CreateGrant", through("secretsmanager")),
+          decide(deploy, "kms:GenerateDataKey", { ...through("secretsmanager"), "aws:ResourceTag/Environment": "someone-else" }),
+          decide(plan, "kms:GenerateDataKey", through("secretsmanager")),
+          decide(bounded, "kms:GenerateDataKey", through("secretsmanager")),
+        ] }).toEqual({ stack: target.stackName, standby, decisions: [
+          "allowed",
+          "allowed",
+          "explicitly denied",
+          "explicitly denied",
+          "explicitly denied",
+          "explicitly denied",
+          "explicitly denied",
+          "implicitly denied",
+          "implicitly denied",
+        ] });
+      }
+    }
+  });
+
+  it("let a pipeline attach only AWS Backup's managed policies its stack attaches, to that role and with the boundary", () => {
+    for (const target of [...shipped.targets, ...fixtures.targets]) {
+      const [, deploy] = attackers(target);
+      const names = stackNames(target.stack);
+      const decide = (action: string, role: string, policyArn: string, boundary = target.roles.permissionsBoundary.arn) =>
+        evaluateAccess(deploy.policies, { principal: deploy.principal, action, resource: `arn:aws:iam::${target.accountId}:role/${role}`, context: { "iam:PolicyARN": policyArn, "iam:PermissionsBoundary": boundary } });
+      const admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+      for (const role of names.roles) expect({ role, decision: decide("iam:AttachRolePolicy", role, admin) }).toEqual({ role, decision: "explicitly denied" });
+      for (const attached of names.attachedPolicies) {
+        const role = roleNameOf(target.stack, attached.role);
+        expect({ role, decisions: [decide("iam:AttachRolePolicy", role, attached.policyArn), decide("iam:AttachRolePolicy", role, attached.policyArn, "arn:aws:iam::aws:policy/AdministratorAccess")] }).toEqual({
+          role,
+          decisions: ["allowed", "implicitly denied"],
+        });
+        const other = names.roles.find((r) => r !== role)!;
+        expect({ other, decision: decide("iam:AttachRolePolicy", other, attached.policyArn) }).toEqual({ other, decision: "implicitly denied" });
+      }
     }
   });
 
@@ -445,6 +509,10 @@ function resolveReferences(text: string, target: Target): string {
             return at("kms", `key/${KEY_ID}`);
           case "aws_efs_file_system":
             return at("elasticfilesystem", "file-system/fs-0a");
+          case "aws_efs_access_point":
+            return at("elasticfilesystem", "access-point/fsap-0a");
+          case "aws_backup_vault":
+            return at("backup", `backup-vault:${config.name}`);
           default:
             throw new Error(`no concrete ARN for ${type}`);
         }

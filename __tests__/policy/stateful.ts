@@ -38,6 +38,21 @@ export const STATEFUL: Readonly<Record<string, StatefulType>> = {
       preventDestroy(c) && ["secret_string", "secret_string_wo_version"].every((a) => (c.lifecycle?.ignore_changes ?? []).includes(a)),
     forceNew: ["secret_id", "secret_binary", "secret_string", "secret_string_wo_version"],
   },
+  aws_backup_vault: {
+    protection: "prevent_destroy, force_destroy false (its recovery points go with it)",
+    protected: (c) => preventDestroy(c) && c.force_destroy === false,
+    forceNew: ["name", "kms_key_arn"],
+  },
+  aws_backup_vault_lock_configuration: {
+    protection: "prevent_destroy (removing it lets recovery points be deleted early)",
+    protected: preventDestroy,
+    forceNew: ["backup_vault_name"],
+  },
+  aws_efs_replication_configuration: {
+    protection: "prevent_destroy (deleting it makes the standby's replica writable and stops its protection; the failover does it on purpose)",
+    protected: preventDestroy,
+    forceNew: ["source_file_system_id", "destination"],
+  },
   aws_kms_key: {
     protection: "prevent_destroy, deletion window of at least 7 days",
     protected: (c) => preventDestroy(c) && Number(c.deletion_window_in_days) >= 7,
@@ -47,6 +62,10 @@ export const STATEFUL: Readonly<Record<string, StatefulType>> = {
 
 /** Resources that hold no data of their own, or whose data lives in a protected resource above. */
 export const STATELESS = new Set([
+  "aws_backup_plan",
+  "aws_backup_selection",
+  "aws_backup_vault_policy",
+  "aws_iam_role_policy_attachment",
   "aws_cloudwatch_log_group",
   "aws_cloudwatch_log_metric_filter",
   "aws_cloudwatch_metric_alarm",

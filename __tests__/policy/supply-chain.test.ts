@@ -30,8 +30,8 @@ describe("supply chain", () => {
   const tagOnlyContainers = (stack: StackJson) =>
     [...new Set(resourcesOf(stack, "aws_ecs_task_definition").flatMap(([, task]) => containersOf(task).filter((c) => !String(c.image).includes("@sha256:")).map((c) => c.name as string)))].sort();
 
-  /** Cloud Exchange's containers, whose images images.requireDigests governs. */
-  const CE = ["core", "core-init", "init", "mongodb", "rabbitmq", "ui"];
+  /** Cloud Exchange's containers (the logical backup's runs the release's MongoDB image), whose images images.requireDigests governs. */
+  const CE = ["core", "core-init", "init", "mongodb", "mongodb-backup", "rabbitmq", "ui"];
   const GOVERNED = [...CE, "replica-set-init"];
 
   it("runs no Cloud Exchange image by tag alone in the stack of an environment file that requires digests", () => {
@@ -65,7 +65,7 @@ describe("supply chain", () => {
     const digest = (c: string) => `sha256:${c.repeat(64)}`;
     const pinned = { requireDigests: true, core: { digest: digest("a") }, ui: { digest: digest("b") }, mongodb: { digest: digest("c") }, rabbitmq: { digest: digest("d") } };
     const stack = synthEnvironment(baseEnvironment({ images: pinned }));
-    for (const c of containersOf(resourcesOf(stack, "aws_ecs_task_definition")[0][1])) expect(c.image).toMatch(/@sha256:[0-9a-f]{64}$/);
+    for (const c of resourcesOf(stack, "aws_ecs_task_definition").flatMap(([, task]) => containersOf(task))) expect(c.image).toMatch(/@sha256:[0-9a-f]{64}$/);
     const { problems } = problemsOf({ source: "t", input: baseEnvironment({ images: { ...pinned, ui: {} } }) });
     expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual(["images.ui.digest: is required by images.requireDigests (run npm run pin-images to read it from the registry)"]);
   });

@@ -1,7 +1,7 @@
 /** The optional ECR pull-through cache of Docker Hub: the rule, and every Docker Hub image pulled through it. */
 import { dockerHubPath, ecrRepositoryArn, imageUri } from "../../modules/workload/images";
 import { baseEnvironment, secretArn } from "../support/fixtures";
-import { containersOf, onlyResource, synthEnvironment } from "../support/synth";
+import { containersOf, onlyResource, synthEnvironment, workloadTaskDefinition } from "../support/synth";
 
 const credentials = secretArn("ecr-pullthroughcache/docker-hub");
 const ECR = "210987654321.dkr.ecr.eu-west-1.amazonaws.com";
@@ -28,13 +28,13 @@ describe("Docker Hub pull-through cache", () => {
   });
 
   it("pulls every CE image through it, and starts the service only once the rule exists", () => {
-    const images = containersOf(onlyResource(stack, "aws_ecs_task_definition")).map((c) => c.image);
+    const images = containersOf(workloadTaskDefinition(stack)).map((c) => c.image);
     expect(new Set(images)).toEqual(
       new Set(["core6-6.1.0", "ui6-6.1.0", "mongo6-6.1.0-8.0.18", "rabbitmq6-6.1.0-4.2.2"].map((tag) => `${ECR}/ce-test-docker-hub/netskopetechnicalalliances/cloudexchange:${tag}`)),
     );
     expect(onlyResource(stack, "aws_ecs_service").depends_on).toContain("aws_ecr_pull_through_cache_rule.docker-hub-cache_rule");
     // Core still checks for updates against the upstream names.
-    const core = containersOf(onlyResource(stack, "aws_ecs_task_definition")).find((c) => c.name === "core");
+    const core = containersOf(workloadTaskDefinition(stack)).find((c) => c.name === "core");
     expect(core.environment).toContainEqual({ name: "CORE_TAG", value: "netskopetechnicalalliances/cloudexchange:core6-6.1.0" });
   });
 

@@ -2,7 +2,7 @@
 import { connectionStrings, releaseOf } from "../../modules/releases";
 import { purgeGeneratedValues } from "../../modules/secrets/state-purge";
 import { baseEnvironment, withExistingSecrets } from "../support/fixtures";
-import { containersOf, onlyResource, ref, resourceNamed, resourcesOf, synthEnvironment } from "../support/synth";
+import { containersOf, ref, resourceNamed, resourcesOf, synthEnvironment, workloadTaskDefinition } from "../support/synth";
 
 describe("generated secrets", () => {
   const stack = synthEnvironment(baseEnvironment());
@@ -10,7 +10,7 @@ describe("generated secrets", () => {
   const local = (name: string) => `local.secrets_${name}`;
 
   it("come from ephemeral passwords of letters and digits (never stored by Terraform), and no random provider", () => {
-    expect(Object.keys(ephemeral).sort()).toEqual(["secrets_jwt-secret-value", "secrets_maintenance-password", "secrets_mongo-replica-key-value", "secrets_rabbitmq-cookie-value"]);
+    expect(Object.keys(ephemeral).sort()).toEqual(["backup-secret_password", "secrets_jwt-secret-value", "secrets_maintenance-password", "secrets_mongo-replica-key-value", "secrets_rabbitmq-cookie-value"]);
     expect(ephemeral["secrets_maintenance-password"]).toEqual({ password_length: 32, exclude_punctuation: true, include_space: false, require_each_included_type: true });
     for (const [name, value] of Object.entries<any>(ephemeral)) {
       expect({ name, punctuation: value.exclude_punctuation, space: value.include_space }).toEqual({ name, punctuation: true, space: false });
@@ -30,7 +30,7 @@ describe("generated secrets", () => {
   });
 
   it("store three KMS-encrypted, recoverable, protected secrets", () => {
-    const secrets = resourcesOf(stack, "aws_secretsmanager_secret");
+    const secrets = resourcesOf(stack, "aws_secretsmanager_secret").filter(([name]) => name.startsWith("secrets_"));
     expect(secrets.map(([, s]) => s.name)).toEqual(["ce/test/cluster", "ce/test/jwt-secret", "ce/test/maintenance"]);
     for (const [, secret] of secrets) {
       expect(secret).toMatchObject({ kms_key_id: ref("aws_kms_key", "encryption-key_key", "arn"), recovery_window_in_days: 30, lifecycle: { prevent_destroy: true } });
@@ -109,7 +109,7 @@ describe("secrets in the task", () => {
     ["existing", withExistingSecrets(baseEnvironment())],
     ["generated, CE 5.0", baseEnvironment({ release: "5.0" })],
   ])("reach the containers through ECS secrets only (%s)", (mode, input) => {
-    const containers = containersOf(onlyResource(synthEnvironment(input), "aws_ecs_task_definition"));
+    const containers = containersOf(workloadTaskDefinition(synthEnvironment(input)));
     const environmentNames = containers.flatMap((c) => c.environment.map((e: any) => e.name));
     const secretNames = containers.flatMap((c) => c.secrets.map((s: any) => s.name));
     // CE 6.x's core composes its connection strings at start; CE 5.0's reads them from the secret.
@@ -120,7 +120,7 @@ describe("secrets in the task", () => {
 
   it("reference the existing secrets' keys", () => {
     const input = withExistingSecrets(baseEnvironment());
-    const containers = containersOf(onlyResource(synthEnvironment(input), "aws_ecs_task_definition"));
+    const containers = containersOf(workloadTaskDefinition(synthEnvironment(input)));
     const core = containers.find((c) => c.name === "core");
     const secrets = input.secrets as { jwtSecretArn: string; maintenanceSecretArn: string };
     expect(core.secrets).toEqual([
@@ -131,7 +131,7 @@ describe("secrets in the task", () => {
 
   it("inject the custom CA certificate into the init container from its secret", () => {
     const ca = "arn:aws:secretsmanager:eu-west-1:210987654321:secret:proxy-ca-AbCdEf";
-    const containers = containersOf(onlyResource(synthEnvironment(baseEnvironment({ caCertificateSecretArn: ca })), "aws_ecs_task_definition"));
+    const containers = containersOf(workloadTaskDefinition(synthEnvironment(baseEnvironment({ caCertificateSecretArn: ca }))));
     const init = containers.find((c) => c.name === "init");
     expect(init.secrets).toEqual([{ name: "CUSTOM_CA_CERT", valueFrom: ca }]);
     // CE 6 reads only .crt files from core's CA directory.

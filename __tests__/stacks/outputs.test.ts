@@ -6,7 +6,7 @@ describe("outputs", () => {
   const stack = synthEnvironment(baseEnvironment({ ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN } }));
   const outputs = stack.output ?? {};
 
-  it("name the load balancer, cluster, services, file system, log group and secrets", () => {
+  it("name the load balancer, cluster, services, file system, log group, secrets, backup vault and what a restore needs", () => {
     expect(Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, o.value]))).toEqual({
       "load-balancer-dns-name": ref("aws_lb", "ingress_load-balancer", "dns_name"),
       "ui-url": `https://${ref("aws_lb", "ingress_load-balancer", "dns_name")}`,
@@ -14,6 +14,10 @@ describe("outputs", () => {
       "service-names": [ref("aws_ecs_service", "workload_service_service", "name")],
       "file-system-id": ref("aws_efs_file_system", "storage_file-system", "id"),
       "log-group-name": ref("aws_cloudwatch_log_group", "logs_containers", "name"),
+      "backup-vault-name": ref("aws_backup_vault", "backup_vault_vault", "name"),
+      "private-subnet-ids": ["eu-west-1a", "eu-west-1b"].map((zone) => ref("aws_subnet", `network_new-vpc_private-subnet_${zone}`, "id")),
+      "task-security-group-id": ref("aws_security_group", "security-groups_tasks", "id"),
+      "file-system-security-group-id": ref("aws_security_group", "security-groups_file-system", "id"),
       "secret-arns": {
         jwt_secret: ref("aws_secretsmanager_secret", "secrets_jwt-secret", "arn"),
         maintenance: ref("aws_secretsmanager_secret", "secrets_maintenance", "arn"),

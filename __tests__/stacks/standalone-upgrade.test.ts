@@ -21,9 +21,10 @@ const upgrades: [string, EnvironmentInput][] = [
 describe("standalone upgrades", () => {
   const old = synthEnvironment(before);
 
-  it.each(upgrades)("%s change only the task definition", (_label, input) => {
+  it.each(upgrades)("%s change only the task definition (and the logical backup's, which runs the release's MongoDB image)", (label, input) => {
     const diff = diffStacks(old, synthEnvironment(input));
-    expect(diff).toEqual({ added: [], removed: [], changed: ["aws_ecs_task_definition.workload_task_task-definition"] });
+    const changed = ["aws_ecs_task_definition.workload_task_task-definition", ...(label === "new image tags" ? ["aws_ecs_task_definition.backup_mongodb_task-definition"] : [])];
+    expect(diff).toEqual({ added: [], removed: [], changed: changed.sort() });
   });
 
   it.each(upgrades)("%s keep every stateful resource's address and properties", (_label, input) => {

@@ -1,7 +1,7 @@
-/** EFS: encrypted, backed up, one mount target per private subnet, owner-fixed access points, TLS + IAM only. */
+/** EFS: encrypted, backed up into the environment's vault, one mount target per private subnet, owner-fixed access points, TLS + IAM only. */
 import { baseEnvironment } from "../support/fixtures";
 import { evaluate, statementsOf } from "../support/iam-simulator";
-import { onlyResource, policyOf, ref, resourcesOf, synthEnvironment } from "../support/synth";
+import { onlyResource, policyOf, ref, resourcesOf, synthEnvironment, workloadTaskDefinition } from "../support/synth";
 
 const fs = (attr: string) => ref("aws_efs_file_system", "storage_file-system", attr);
 
@@ -23,8 +23,9 @@ describe("the file system", () => {
     expect(onlyResource(bursting, "aws_efs_file_system").throughput_mode).toBe("bursting");
   });
 
-  it("has its backup policy enabled", () => {
-    expect(onlyResource(stack, "aws_efs_backup_policy")).toEqual(expect.objectContaining({ file_system_id: fs("id"), backup_policy: { status: "ENABLED" } }));
+  it("is backed up by the environment's own plan, its automatic backup to the account's default vault turned off", () => {
+    expect(onlyResource(stack, "aws_efs_backup_policy")).toEqual(expect.objectContaining({ file_system_id: fs("id"), backup_policy: { status: "DISABLED" } }));
+    expect(onlyResource(stack, "aws_backup_selection").resources).toEqual([fs("arn")]);
   });
 
   it("has a mount target in each private subnet, behind the EFS security group", () => {
@@ -48,6 +49,7 @@ describe("the file system", () => {
       "internal-ca": "/data/internal-ca",
       "internal-certs": "/data/ssl_certs/mongodb_rabbitmq_certs",
       "mongo-data": "/data/mongo-data/data/db",
+      "mongodb-backups": "/data/backups/mongodb",
       "rabbitmq4-data": "/data/rabbitmq4-data",
       repos: "/data/repos",
       "ssl-certs": "/data/ssl_certs",
@@ -56,8 +58,8 @@ describe("the file system", () => {
       expect(point).toMatchObject({
         file_system_id: fs("id"),
         posix_user: { uid: 1001, gid: 1001 },
-        // Only the init container mounts the CA's key, in a directory no one else may list.
-        root_directory: { creation_info: { owner_uid: 1001, owner_gid: 1001, permissions: key === "internal-ca" ? "0700" : "0750" } },
+        // Only the init container mounts the CA's key, and only the backup task the dumps, in directories no one else may list.
+        root_directory: { creation_info: { owner_uid: 1001, owner_gid: 1001, permissions: ["internal-ca", "mongodb-backups"].includes(key) ? "0700" : "0750" } },
       });
     }
   });
@@ -80,7 +82,7 @@ describe("the file system", () => {
     expect(current["rabbitmq-data"]).toBeUndefined();
   });
 
-  it("lets only the task role mount and write, over TLS, through mount targets", () => {
+  it("lets only the task role and the backup role mount and write, over TLS, through mount targets", () => {
     const policy = policyOf(onlyResource(stack, "aws_efs_file_system_policy").policy);
     expect(policy.Statement).toEqual([
       {
@@ -91,9 +93,13 @@ describe("the file system", () => {
         Resource: fs("arn"),
         Condition: { Bool: { "aws:SecureTransport": "true", "elasticfilesystem:AccessedViaMountTarget": "true" } },
       },
+      expect.objectContaining({ Sid: "BackupRoleMountsOverTlsThroughMountTargets", Effect: "Allow", Principal: { AWS: ref("aws_iam_role", "backup_mongodb_task-role", "arn") } }),
       expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
       expect.objectContaining({ Sid: "DenyEveryOtherPrincipal", Effect: "Deny" }),
       expect.objectContaining({ Sid: "DenyRequestsWithoutAnAccessPoint", Effect: "Deny" }),
+      expect.objectContaining({ Sid: "OnlyTheBackupRoleUsesTheBackupDirectory", Effect: "Deny" }),
+      expect.objectContaining({ Sid: "TheBackupRoleWritesOnlyTheBackupDirectory", Effect: "Deny" }),
+      expect.objectContaining({ Sid: "TheBackupRoleReadsOnlyItsClientCertificate", Effect: "Deny" }),
     ]);
   });
 
@@ -122,6 +128,31 @@ describe("the file system", () => {
     it("denies plain NFS", () => {
       expect(mount(taskRole, { ...through, "aws:SecureTransport": "false" })).toBe("explicitly denied");
     });
+
+    describe("the backup directory", () => {
+      const backupRole = ref("aws_iam_role", "backup_mongodb_task-role", "arn");
+      const at = (key: string) => ({ ...through, "elasticfilesystem:AccessPointArn": ref("aws_efs_access_point", `storage_access-point_${key}`, "arn") });
+
+      it("is written by the backup role, through its own access point only", () => {
+        expect(mount(backupRole, at("mongodb-backups"), "elasticfilesystem:ClientWrite")).toBe("allowed");
+        for (const key of ["mongo-data", "internal-certs", "ssl-certs", "internal-ca"]) {
+          expect({ key, write: mount(backupRole, at(key), "elasticfilesystem:ClientWrite") }).toEqual({ key, write: "explicitly denied" });
+        }
+      });
+
+      it("lets the backup role read its client certificate, and nothing else of CE's", () => {
+        expect(mount(backupRole, at("internal-certs"))).toBe("allowed");
+        for (const key of ["mongo-data", "internal-ca", "ssl-certs", "repos"]) {
+          expect({ key, read: mount(backupRole, at(key)) }).toEqual({ key, read: "explicitly denied" });
+        }
+      });
+
+      it("is closed to the task role, which holds CE's containers, reading or writing", () => {
+        expect(mount(taskRole, at("mongodb-backups"))).toBe("explicitly denied");
+        expect(mount(taskRole, at("mongodb-backups"), "elasticfilesystem:ClientWrite")).toBe("explicitly denied");
+        expect(mount(taskRole, at("mongo-data"), "elasticfilesystem:ClientWrite")).toBe("allowed");
+      });
+    });
   });
 
   it("names an existing task role in its policy when one is given", () => {
@@ -131,7 +162,7 @@ describe("the file system", () => {
   });
 
   it("is mounted by the task with transit encryption and IAM authorization on every EFS volume", () => {
-    const volumes = onlyResource(stack, "aws_ecs_task_definition").volume;
+    const volumes = workloadTaskDefinition(stack).volume;
     const efs = volumes.filter((v: any) => v.efs_volume_configuration);
     expect(efs.map((v: any) => v.name).sort()).toEqual([
       "custom-plugins",

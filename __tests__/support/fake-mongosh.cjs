@@ -6,7 +6,7 @@
  * set and whether it is the primary. MongoDB cannot be installed on the
  * build machine; this keeps the scripts' own decision logic under test.
  *
- * State: { users: { root: "<password>" }, setName?: string, primary?: boolean,
+ * State: { users: { root: "<password>" }, roles?: { <user>: [{ role, db }] }, setName?: string, primary?: boolean,
  *         fcv?: "4.4" | "5.0" | "6.0" | ..., failSetFcv?: true, failSetFcvTo?: "7.0" }
  * Every invocation appends its arguments to FAKE_MONGOSH_LOG (passwords are
  * never on the command line, which the tests check). With FAKE_MONGOD_UP set,
@@ -52,12 +52,34 @@ const adminDb = {
     state.users[user] = password;
     save();
   },
+  getUser(user) {
+    requireAuth();
+    return state.users[user] === undefined ? null : { user, db: "admin", roles: (state.roles ?? {})[user] ?? [] };
+  },
+  createUser(spec) {
+    requireAuth();
+    if (state.setName && !state.primary) throw new ServerError("not primary", 10107);
+    if (state.users[spec.user] !== undefined) throw new ServerError(`User "${spec.user}@admin" already exists`, 51003);
+    state.users[spec.user] = spec.pwd;
+    state.roles = { ...(state.roles ?? {}), [spec.user]: spec.roles };
+    save();
+  },
+  updateUser(user, update) {
+    requireAuth();
+    if (state.setName && !state.primary) throw new ServerError("not primary", 10107);
+    if (state.users[user] === undefined) throw new ServerError(`User ${user}@admin not found`, 11);
+    if (update.pwd !== undefined) state.users[user] = update.pwd;
+    if (update.roles !== undefined) state.roles = { ...(state.roles ?? {}), [user]: update.roles };
+    save();
+  },
 };
 const db = {
   getSiblingDB: () => adminDb,
   adminCommand(command) {
     if (command.ping) return { ok: 1 };
-    if (command.hello) return { ok: 1, isWritablePrimary: !state.setName || !!state.primary, ...(state.setName ? { setName: state.setName } : {}) };
+    if (command.hello) {
+      return { ok: 1, isWritablePrimary: !state.setName || !!state.primary, ...(state.setName ? { setName: state.setName, secondary: !state.primary && !state.recovering } : {}) };
+    }
     requireAuth();
     if (command.replSetGetStatus) {
       if (!state.setName) throw new ServerError("not running with --replSet", 76);

@@ -14,11 +14,13 @@ const LONG_SUITES = [
   "/__tests__/runner/ha-cluster.test.ts",
   "/__tests__/runner/shipped-tasks.test.ts",
   "/__tests__/plan/",
+  "/__tests__/restore/restore.test.ts",
   "/__tests__/policy/policy-plan.test.ts",
   "/__tests__/docs/commands.test.ts",
   "/__tests__/workload/scripts.test.ts",
   "/__tests__/upgrade/mongodb-fcv-walk.test.ts",
   "/__tests__/config/fuzz.test.ts",
+  "/__tests__/standby/failover.test.ts",
 ];
 
 const rank = (path) => {

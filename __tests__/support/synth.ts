@@ -51,6 +51,11 @@ export function onlyResource(stack: StackJson, type: string): ResourceConfig {
   return found[0][1];
 }
 
+/** The standalone Cloud Exchange task definition (the stack has others, e.g. the logical backup's). */
+export function workloadTaskDefinition(stack: StackJson): ResourceConfig {
+  return resourceNamed(stack, "aws_ecs_task_definition", "workload_task_task-definition");
+}
+
 /** A resource by type and name; fails when missing. */
 export function resourceNamed(stack: StackJson, type: string, name: string): ResourceConfig {
   const found = stack.resource?.[type]?.[name];

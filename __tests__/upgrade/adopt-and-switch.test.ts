@@ -12,7 +12,7 @@ import { FCV_WALK_IMAGES } from "../../modules/upgrade/data-upgrade";
 import { FCV_MARKER } from "../../modules/workload/container-definitions";
 import { IDENTITY, STATEFUL } from "../policy/stateful";
 import { adoptedEnvironment, EXISTING_NETWORK, haEnvironment, OFFICIAL_TEMPLATE } from "../support/fixtures";
-import { containerNamed, containersOf, onlyResource, resourceMap, resourceNamed, StackJson, synthEnvironment } from "../support/synth";
+import { containerNamed, containersOf, onlyResource, resourceMap, resourceNamed, StackJson, synthEnvironment, workloadTaskDefinition } from "../support/synth";
 
 const importsOf = (stack: StackJson) => (stack.import as { id: string; to: string }[] | undefined) ?? [];
 
@@ -126,7 +126,7 @@ describe("switching release 5.0 -> 6.1 with the data upgrade", () => {
   const input = adoptedEnvironment("5.0");
   const afterInput = { ...input, release: "6.1", size: { preset: "medium" }, upgrade: { fromRelease: "5.0" } } as EnvironmentInput;
   const after = synthEnvironment({ ...afterInput, adopt: { ...afterInput.adopt!, accessPointIds: Object.fromEntries(Object.entries(afterInput.adopt!.accessPointIds ?? {}).filter(([k]) => k !== "rabbitmq-data")) } });
-  const task = onlyResource(after, "aws_ecs_task_definition");
+  const task = workloadTaskDefinition(after);
   const containers = containersOf(task);
 
   it("keeps every stateful resource and every access point, mount target and namespace of the data with the same replacement-forcing settings", () => {
@@ -165,8 +165,8 @@ describe("switching release 5.0 -> 6.1 with the data upgrade", () => {
 
   it("adds the optional FCV 8.0 step with CE's own MongoDB image when asked", () => {
     const eight = synthEnvironment({ ...afterInput, adopt: { ...afterInput.adopt!, accessPointIds: {} }, upgrade: { fromRelease: "5.0", featureCompatibilityVersion: "8.0" } });
-    const step8 = containerNamed(onlyResource(eight, "aws_ecs_task_definition"), "mongodb-fcv-8-0");
-    expect(step8.image).toBe(containerNamed(onlyResource(eight, "aws_ecs_task_definition"), "mongodb").image);
+    const step8 = containerNamed(workloadTaskDefinition(eight), "mongodb-fcv-8-0");
+    expect(step8.image).toBe(containerNamed(workloadTaskDefinition(eight), "mongodb").image);
     expect(step8.dependsOn).toEqual([{ containerName: "mongodb-fcv-7-0", condition: "SUCCESS" }]);
   });
 
@@ -183,7 +183,7 @@ describe("switching release 5.0 -> 6.1 with the data upgrade", () => {
   });
 
   it("has no upgrade containers without the upgrade", () => {
-    const plain = containersOf(onlyResource(synthEnvironment({ ...afterInput, upgrade: undefined, adopt: undefined, network: { mode: "new" }, secrets: { mode: "generate" } } as EnvironmentInput), "aws_ecs_task_definition"));
+    const plain = containersOf(workloadTaskDefinition(synthEnvironment({ ...afterInput, upgrade: undefined, adopt: undefined, network: { mode: "new" }, secrets: { mode: "generate" } } as EnvironmentInput)));
     expect(plain.map((c) => c.name).filter((n) => n.startsWith("mongodb-fcv"))).toEqual([]);
   });
 });

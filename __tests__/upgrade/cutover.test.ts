@@ -64,6 +64,13 @@ case "$1 $2" in
   "efs describe-mount-target-security-groups") echo "${OFFICIAL_TEMPLATE.mountTargetSecurityGroupId}" ;;
   "efs put-file-system-policy") echo "${OFFICIAL_TEMPLATE.fileSystemId}" ;;
   "efs delete-file-system-policy"|"efs modify-mount-target-security-groups") ;;
+  "efs describe-backup-policy") echo "\${FAKE_BACKUP_POLICY:-ENABLED}" ;;
+  "efs put-backup-policy") echo "\${args##*Status=}" | cut -d' ' -f1 ;;
+  "backup start-restore-job") echo restore-job-1 ;;
+  "backup describe-restore-job") echo COMPLETED ;;
+  "ecs register-task-definition") file="\${args##*--cli-input-json file://}"; cp "\${file%% *}" "$CE_DIR/registered.json"; echo "arn:aws:ecs:eu-west-1:210987654321:task-definition/ce-adopted6-restore-move:1" ;;
+  "ecs run-task") echo "arn:aws:ecs:eu-west-1:210987654321:task/ce-adopted6/0123" ;;
+  "ecs describe-tasks") echo 0 ;;
   "secretsmanager describe-secret") echo "\${FAKE_CA_ARN:-}" ;;
   *) echo "unexpected aws call: $*" >&2; exit 99 ;;
 esac
@@ -75,6 +82,7 @@ echo "terraform $*" >> "$CE_CALLS"
 case "$*" in
   *" init "*) exit 0 ;;
   *"state list"*) cat "$FAKE_STATE" ;;
+  *"output -raw task-security-group-id"*) echo sg-0task0000000000001 ;;
   *"state rm"*) address="\${@: -1}"; grep -vxF "$address" "$FAKE_STATE" > "$FAKE_STATE.new"; mv "$FAKE_STATE.new" "$FAKE_STATE"; echo "Removed $address" ;;
   *) echo "unexpected terraform call: $*" >&2; exit 99 ;;
 esac
@@ -131,9 +139,9 @@ describe("cut-over commands", () => {
   };
 
   it("run in a safe order: check, record, stop the old CE, back it up, fill the secrets, deploy, verify, retire the old stack; then the rollback", () => {
-    const order = ["Check what the cut-over assumes", "Record what a rollback needs", "Stop the template's Cloud Exchange", "Back up the stopped file system", "Put the template's JWT secret", "Deploy ce-adopted6", "Verify", "Retire the template's stack", "Rollback", "Start the template's Cloud Exchange again"];
+    const order = ["Check what the cut-over assumes", "Record what a rollback needs", "Stop the template's Cloud Exchange", "Back up the stopped file system", "Put the template's JWT secret", "Deploy ce-adopted6", "Verify", "Retire the template's stack", "Rollback after the data upgrade", "Rollback, at any step", "Start the template's Cloud Exchange again"];
     expect(steps.map((s) => order.findIndex((o) => s.title.startsWith(o)))).toEqual(order.map((_, i) => i));
-    expect(steps.map((s) => s.rollback ?? false)).toEqual([false, false, false, false, false, false, false, false, true, true]);
+    expect(steps.map((s) => s.rollback ?? false)).toEqual([false, false, false, false, false, false, false, false, true, true, true]);
   });
 
   it("stop the template's CE and wait until no task of it runs before the backup starts, so the backup is of a stopped MongoDB", () => {
@@ -229,6 +237,33 @@ describe("cut-over commands", () => {
       expect(before(result.calls, "state rm", `--desired-count 1`)).toMatchObject({ inOrder: true });
       // The template had no file system policy: the rollback removes the one Terraform set.
       expect(result.calls).toContainEqual(`aws efs delete-file-system-policy --file-system-id ${OFFICIAL_TEMPLATE.fileSystemId}`);
+      // The template gets its own automatic-backup setting back.
+      expect(result.calls).toContainEqual(`aws efs put-backup-policy --file-system-id ${OFFICIAL_TEMPLATE.fileSystemId} --backup-policy Status=ENABLED --query BackupPolicy.Status --output text`);
+    });
+
+    it("after the data upgrade, first puts step 4's backup back in the template's file system (moved to /data by a one-off task), then hands the data back, then starts CE 5.0", () => {
+      expect(run(upToBackup(), { FAKE_POLICY: "none" }).status).toBe(0);
+      mkdirSync(join(dir, "cdktf.out", "stacks", "ce-adopted6"), { recursive: true });
+      state([...addresses]);
+      const result = run(rollback, { FAKE_OWN_SERVICE: "active" });
+      expect({ status: result.status, output: result.output }).toMatchObject({ status: 0 });
+      const fs = OFFICIAL_TEMPLATE.fileSystemId;
+      expect(result.calls).toContainEqual(
+        `aws backup start-restore-job --recovery-point-arn arn:aws:backup:eu-west-1:210987654321:recovery-point:rp-1 --iam-role-arn arn:aws:iam::210987654321:role/service-role/AWSBackupDefaultServiceRole --metadata file-system-id=${fs},newFileSystem=false,Encrypted=true,KmsKeyId=${OFFICIAL_TEMPLATE.awsManagedEfsKeyArn},PerformanceMode=generalPurpose --query RestoreJobId --output text`,
+      );
+      const task = JSON.parse(readFileSync(join(dir, "registered.json"), "utf8"));
+      expect(task.volumes[0].efsVolumeConfiguration).toEqual({ fileSystemId: fs, rootDirectory: "/", transitEncryption: "ENABLED" });
+      expect(task.containerDefinitions[0].command).toEqual(["move"]);
+      for (const [first, second] of [
+        ["--desired-count 0", "start-restore-job"],
+        ["describe-restore-job", `delete-file-system-policy --file-system-id ${fs}`],
+        [`delete-file-system-policy --file-system-id ${fs}`, "aws ecs run-task --cluster ce-adopted6"],
+        ["aws ecs describe-tasks", " state rm "],
+        [" state rm ", "--desired-count 1"],
+      ]) {
+        expect(before(result.calls, first, second)).toMatchObject({ inOrder: true });
+      }
+      expect(result.output).toContain("step 4's backup is back at /data");
     });
 
     it("names exactly what the synthesized stack imports, and the backup and file system policies it sets on that file system", () => {
@@ -244,10 +279,12 @@ describe("cut-over commands", () => {
       expect([...addresses].sort()).toEqual([...imported, ...onIt].sort());
     });
 
-    it("asks for the backup's restore before the template's CE starts on data the upgrade moved on", () => {
+    it("restores step 4's backup before the template's CE starts on data the upgrade moved on, and only where an upgrade can have run", () => {
       const restart = rollback[rollback.length - 1];
-      expect(restart.title).toContain("restore the backup (npm run restore, docs/runbooks.md#restore)");
+      expect(restart.title).toContain("R1 puts step 4's backup back in the template's file system first");
+      expect(rollback[0].title).toMatch(/^Rollback after the data upgrade \(step 6\) ran, before anything else: put step 4's backup back/);
       const plain = cutoverSteps(parseEnvironment(adoptedEnvironment("5.0")), adoptedAddresses(parseEnvironment(adoptedEnvironment("5.0"))));
+      expect(plain.filter((s) => s.rollback).map((s) => s.title.slice(0, 30))).toEqual(["Rollback, at any step before t", "Start the template's Cloud Exc"]);
       expect(plain[plain.length - 1].title).toBe("Start the template's Cloud Exchange again");
     });
   });
@@ -258,8 +295,9 @@ describe("cut-over commands", () => {
       expect(text).toContain(id);
     }
     expect(text).toMatch(/^# 1\. Check what/m);
-    expect(text).toMatch(/^# R1\. Rollback/m);
-    expect(text).toMatch(/^# R2\. Start the template's/m);
+    expect(text).toMatch(/^# R1\. Rollback after the data upgrade/m);
+    expect(text).toMatch(/^# R2\. Rollback, at any step/m);
+    expect(text).toMatch(/^# R3\. Start the template's/m);
   });
 
   it("are valid bash, every step", () => {

@@ -8,18 +8,18 @@
 import { EnvironmentInput, problemsOf } from "../../modules/config";
 import { FCV_WALK_IMAGES, FCV_WALK_VERSIONS } from "../../modules/upgrade/data-upgrade";
 import { baseEnvironment } from "../support/fixtures";
-import { containerNamed, onlyResource, policyOf, resourceNamed, synthEnvironment } from "../support/synth";
+import { containerNamed, policyOf, resourceNamed, synthEnvironment, workloadTaskDefinition } from "../support/synth";
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const MIRROR = "210987654321.dkr.ecr.eu-west-1.amazonaws.com/mirror/mongo";
 const upgrading = (extra: Partial<EnvironmentInput> = {}, upgrade: Record<string, unknown> = {}): EnvironmentInput =>
   baseEnvironment({ release: "6.1", size: { preset: "medium" }, upgrade: { fromRelease: "5.0", ...upgrade }, ...extra } as Partial<EnvironmentInput>);
 const problemsAt = (input: EnvironmentInput) => problemsOf({ source: "t", input }).problems.map((p) => `${p.path}: ${p.message}`);
-const stepImage = (input: EnvironmentInput, version: string) => containerNamed(onlyResource(synthEnvironment(input), "aws_ecs_task_definition"), `mongodb-fcv-${version.replace(".", "-")}`).image;
+const stepImage = (input: EnvironmentInput, version: string) => containerNamed(workloadTaskDefinition(synthEnvironment(input)), `mongodb-fcv-${version.replace(".", "-")}`).image;
 
 describe("the data upgrade's MongoDB images", () => {
   it("are CE's own setup's versions by default, the walk starting with MongoDB 5.0 right after init", () => {
-    const task = onlyResource(synthEnvironment(upgrading()), "aws_ecs_task_definition");
+    const task = workloadTaskDefinition(synthEnvironment(upgrading()));
     for (const version of FCV_WALK_VERSIONS) {
       expect(containerNamed(task, `mongodb-fcv-${version.replace(".", "-")}`).image).toBe(`${FCV_WALK_IMAGES[version].repository}:${FCV_WALK_IMAGES[version].tag}`);
     }

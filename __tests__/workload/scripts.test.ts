@@ -54,6 +54,30 @@ describe("init.sh", () => {
     expect(readFileSync(join(dir, "rabbitmq", "20-cloud-exchange.conf"), "utf8")).toBe("log.console = true\nconsumer_timeout = 86400000\n");
   });
 
+  it("has the first-start script create the logical backup's user, with MongoDB's backup role only, when the container has its password", () => {
+    expect(run({}).status).toBe(0);
+    const script = join(dir, "initdb", "10-cloud-exchange-user.sh");
+    // The image's shell stand-in appends each script it is given, per database, to a file.
+    const source = (extra: Record<string, string>) => {
+      rmSync(join(dir, "user.js"), { force: true });
+      const sourced = spawnSync("bash", ["-c", `mongo=(sh -c 'printf "db = dbs[%s];\\n" "\$1" >> "$0"; cat >> "$0"' "${join(dir, "user.js")}"); source "${script}"`], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, MONGO_INITDB_DATABASE: "cte", MONGODB_USERNAME: "cteadmin", MONGODB_PASSWORD: "cte-pw", ...extra },
+      });
+      expect(sourced.status).toBe(0);
+      const created: Record<string, unknown[]> = { cte: [], admin: [] };
+      const dbs = Object.fromEntries(Object.keys(created).map((name) => [name, { createUser: (user: unknown) => created[name].push(user) }]));
+      new Function("dbs", `let db; ${readFileSync(join(dir, "user.js"), "utf8").replace(/dbs\[([a-z]+)\]/g, 'dbs["$1"]')}`)(dbs);
+      return created;
+    };
+    const password = 'b"k\\p\n$(id)';
+    expect(source({ MONGO_BACKUP_PASSWORD: password })).toEqual({
+      cte: [{ user: "cteadmin", pwd: "cte-pw", roles: [{ role: "dbOwner", db: "cte" }] }],
+      admin: [{ user: "ce-backup", pwd: password, roles: [{ role: "backup", db: "admin" }] }],
+    });
+    expect(source({})).toEqual({ cte: [{ user: "cteadmin", pwd: "cte-pw", roles: [{ role: "dbOwner", db: "cte" }] }], admin: [] });
+  });
+
   it("installs the CA certificate and the keyfile only when given, never echoing them", () => {
     const plain = run({});
     expect(() => statSync(join(dir, "ca", "cert.pem"))).toThrow();
@@ -326,7 +350,7 @@ describe("mongodb-entrypoint.sh", () => {
       });
       // The background job outlives the stand-in entrypoint by a moment.
       spawnSync("sleep", ["1.5"]);
-      return { result, state: JSON.parse(readFileSync(join(dir, "mongod.json"), "utf8")), calls: readFileSync(join(dir, "mongosh.args"), "utf8") };
+      return { result, state: JSON.parse(readFileSync(join(dir, "mongod.json"), "utf8")), calls: existsSync(join(dir, "mongosh.args")) ? readFileSync(join(dir, "mongosh.args"), "utf8") : "" };
     };
 
     it("moves root of a standalone mongod from its former own password back to the maintenance password", () => {
@@ -356,6 +380,46 @@ describe("mongodb-entrypoint.sh", () => {
     it("then turns on autoCompact with the maintenance password", () => {
       const { result } = start({ users: { root: "former-root-pw" } }, { MONGODB_AUTOCOMPACT_ENABLED: "true" });
       expect(result.stdout).toContain("mongodb: autoCompact ENABLED");
+    });
+
+    describe("keeping the logical backup's user (existing data, which the first-start script never saw)", () => {
+      const backup = (state: object, extra: Record<string, string> = {}) =>
+        start(state, { CE_PREVIOUS_ROOT_PASSWORD: "", MONGO_BACKUP_PASSWORD: "backup-pw-from-the-secret", ...extra });
+
+      it("creates it with MongoDB's backup role only, as root with the maintenance password, on a standalone mongod", () => {
+        const { result, state, calls } = backup({ users: { root: "maintenance-pw" } });
+        expect(state.users["ce-backup"]).toBe("backup-pw-from-the-secret");
+        expect(state.roles["ce-backup"]).toEqual([{ role: "backup", db: "admin" }]);
+        expect(result.stdout).toContain("mongodb: created the backup user");
+        expect(calls + result.stdout + result.stderr).not.toMatch(/backup-pw-from-the-secret|maintenance-pw/);
+      });
+
+      it("gives an existing one the secret's password and the backup role again (the secret changed, or its roles were widened)", () => {
+        const { result, state } = backup({ users: { root: "maintenance-pw", "ce-backup": "old-pw" }, roles: { "ce-backup": [{ role: "root", db: "admin" }] } });
+        expect(state.users["ce-backup"]).toBe("backup-pw-from-the-secret");
+        expect(state.roles["ce-backup"]).toEqual([{ role: "backup", db: "admin" }]);
+        expect(result.stdout).toContain("mongodb: the backup user has the backup password");
+      });
+
+      it("does it on the primary; a secondary leaves it to the primary", () => {
+        expect(backup({ users: { root: "maintenance-pw" }, setName: "mongo_replica_set", primary: true }).state.users["ce-backup"]).toBe("backup-pw-from-the-secret");
+        const secondary = backup({ users: { root: "maintenance-pw" }, setName: "mongo_replica_set", primary: false });
+        expect(secondary.state.users["ce-backup"]).toBeUndefined();
+        expect(secondary.result.stdout).toContain("the backup user is the primary's to keep");
+      });
+
+      it("keeps trying while root cannot log in yet, and says so when it never can", () => {
+        const never = backup({ users: { root: "someone-elses" } });
+        expect(never.state.users["ce-backup"]).toBeUndefined();
+        expect(never.result.stdout).toContain("the backup user was not checked: mongod never became ready as root (no answer)");
+        expect(never.calls.match(/--quiet --eval/g)).toHaveLength(3);
+      });
+
+      it("leaves MongoDB alone without the password (CE 5.0, or no backup secret)", () => {
+        const { state, calls } = start({ users: { root: "maintenance-pw" } }, { CE_PREVIOUS_ROOT_PASSWORD: "" });
+        expect(state.users["ce-backup"]).toBeUndefined();
+        expect(calls).toBe("");
+      });
     });
 
     it("talks TLS with the task's client certificate when CE_MONGO_TLS_DIR is set (an HA member accepts nothing else)", () => {

@@ -7,7 +7,7 @@
 import { releaseOf } from "../../modules/releases";
 import { containerShares } from "../../modules/workload/container-definitions";
 import { baseEnvironment } from "../support/fixtures";
-import { containerNamed, containersOf, onlyResource, ref, synthEnvironment } from "../support/synth";
+import { containerNamed, containersOf, ref, synthEnvironment, workloadTaskDefinition } from "../support/synth";
 
 const names = (list: { name: string }[]) => list.map((e) => e.name);
 const envOf = (container: any) => Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
@@ -20,7 +20,7 @@ describe("CE 5.0 task definition", () => {
       proxy: { httpUrl: "http://proxy.corp:3128", httpsUrl: "http://proxy.corp:3128", noProxy: [".corp.example"], awsServiceAccess: "direct" },
     }),
   );
-  const task = onlyResource(stack, "aws_ecs_task_definition");
+  const task = workloadTaskDefinition(stack);
   const containers = containersOf(task);
 
   it("is a Fargate awsvpc task on x86-64 Linux, sized from the preset", () => {
@@ -42,7 +42,7 @@ describe("CE 5.0 task definition", () => {
     ["large", undefined, undefined, "16384", "32768"],
     ["medium", 8192, 20480, "8192", "20480"],
   ] as const)("takes its size from preset %s with overrides %s/%s", (preset, cpu, memory, wantCpu, wantMemory) => {
-    const sized = onlyResource(synthEnvironment(baseEnvironment({ release: "5.0", size: { preset, cpu, memory } })), "aws_ecs_task_definition");
+    const sized = workloadTaskDefinition(synthEnvironment(baseEnvironment({ release: "5.0", size: { preset, cpu, memory } })));
     expect([sized.cpu, sized.memory]).toEqual([wantCpu, wantMemory]);
   });
 
@@ -70,7 +70,7 @@ describe("CE 5.0 task definition", () => {
 
   it("pulls by digest when one is pinned", () => {
     const digest = `sha256:${"a".repeat(64)}`;
-    const pinned = containersOf(onlyResource(synthEnvironment(baseEnvironment({ release: "5.0", images: { ui: { digest } } })), "aws_ecs_task_definition"));
+    const pinned = containersOf(workloadTaskDefinition(synthEnvironment(baseEnvironment({ release: "5.0", images: { ui: { digest } } }))));
     expect(pinned.find((c) => c.name === "ui").image).toBe(`709825985650.dkr.ecr.us-east-1.amazonaws.com/netskope/ui5@${digest}`);
   });
 
@@ -122,7 +122,7 @@ describe("CE 5.0 task definition", () => {
 
   it("gives the UI its TLS version and API address", () => {
     expect(envOf(containerNamed(task, "ui"))).toEqual({ TLS_VERSION: "TLSv1.3", CE_API_URL: "http://localhost", CE_API_PORT: "8000" });
-    const twelve = containersOf(onlyResource(synthEnvironment(baseEnvironment({ release: "5.0", tlsVersion: "TLSv1.2 TLSv1.3" })), "aws_ecs_task_definition"));
+    const twelve = containersOf(workloadTaskDefinition(synthEnvironment(baseEnvironment({ release: "5.0", tlsVersion: "TLSv1.2 TLSv1.3" }))));
     expect(envOf(twelve.find((c) => c.name === "ui")).TLS_VERSION).toBe("TLSv1.2 TLSv1.3");
   });
 

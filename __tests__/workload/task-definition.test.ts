@@ -12,7 +12,7 @@ import { releaseOf } from "../../modules/releases";
 import { containerShares } from "../../modules/workload/container-definitions";
 import { baseEnvironment, CERTIFICATE_ARN } from "../support/fixtures";
 import { problemsOf } from "../../modules/config";
-import { containerNamed, containersOf, onlyResource, ref, resourceNamed, synthEnvironment } from "../support/synth";
+import { containerNamed, containersOf, onlyResource, ref, resourceNamed, synthEnvironment, workloadTaskDefinition } from "../support/synth";
 
 const envOf = (container: any) => Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
 const mountsOf = (container: any) => container.mountPoints.map((m: any) => `${m.sourceVolume}:${m.containerPath}${m.readOnly ? ":ro" : ""}`);
@@ -21,7 +21,7 @@ const HUB = "netskopetechnicalalliances/cloudexchange";
 
 describe("CE 6.1 task definition", () => {
   const stack = synthEnvironment(baseEnvironment({ ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN } }));
-  const task = onlyResource(stack, "aws_ecs_task_definition");
+  const task = workloadTaskDefinition(stack);
   const containers = containersOf(task);
   const conf = envOf(containerNamed(task, "init")).CE_RABBITMQ_CONF as string;
 
@@ -154,7 +154,7 @@ describe("CE 6.1 task definition", () => {
   it("splits memory as CE's setup does, as hard limits: RabbitMQ 6/32, MongoDB 4/32, core 18/32, UI 256 MiB", () => {
     const limits = Object.fromEntries(containers.filter((c) => c.essential).map((c) => [c.name, c.memory]));
     expect(limits).toEqual({ mongodb: 2048, rabbitmq: 3072, core: 9216, ui: 256 });
-    const large = containersOf(onlyResource(synthEnvironment(baseEnvironment({ size: { preset: "large" } })), "aws_ecs_task_definition"));
+    const large = containersOf(workloadTaskDefinition(synthEnvironment(baseEnvironment({ size: { preset: "large" } }))));
     expect(Object.fromEntries(large.filter((c) => c.essential).map((c) => [c.name, c.memory]))).toEqual({ mongodb: 4096, rabbitmq: 6144, core: 18432, ui: 256 });
     expect(envOf(large.find((c) => c.name === "core")).CE_PROFILE).toBe("Large");
     // mongod sizes its cache from its own limit, as under CE's compose.
@@ -217,7 +217,7 @@ describe("CE 6.1 task definition", () => {
         },
       }),
     );
-    const core = containerNamed(onlyResource(withToken, "aws_ecs_task_definition"), "core");
+    const core = containerNamed(workloadTaskDefinition(withToken), "core");
     expect(core.secrets).toEqual(expect.arrayContaining([{ name: "ANALYTICS_TOKEN", valueFrom: token }, { name: "SIEM_API_KEY", valueFrom: `${token}:siem::` }]));
     expect(core.environment.map((e: any) => e.name)).not.toContain("ANALYTICS_TOKEN");
     const execution = JSON.parse(resourceNamed(withToken, "aws_iam_role_policy", "iam_execution-role-policy").policy).Statement;
@@ -259,7 +259,8 @@ describe("CE 6.1 task definition", () => {
       CE_TLS_DIR: "/certs",
       CE_TLS_CA_DIR: "/certs-ca",
       CE_UI_CERT_DIR: "/ui-certificate",
-      CE_TLS_SAN: "DNS:localhost,DNS:rabbitmq-stats,DNS:mongodb-primary,DNS:host.docker.internal,IP:127.0.0.1",
+      // CE's names, and the standalone node's name, by which the logical backup reaches its MongoDB.
+      CE_TLS_SAN: "DNS:localhost,DNS:rabbitmq-stats,DNS:mongodb-primary,DNS:host.docker.internal,IP:127.0.0.1,DNS:node-1.test.cloudexchange.internal",
       CE_TLS_LEAF_DAYS: "365",
       CE_TLS_UI_DAYS: "365",
       CE_TLS_RENEW_DAYS: "30",
@@ -276,7 +277,7 @@ describe("CE 6.1 task definition", () => {
       "internal-ca:/certs-ca",
       "ui-certificate:/ui-certificate",
     ]);
-    const rotated = containersOf(onlyResource(synthEnvironment(baseEnvironment({ internalTls: { rotation: 4, renewBeforeDays: 45 } })), "aws_ecs_task_definition"));
+    const rotated = containersOf(workloadTaskDefinition(synthEnvironment(baseEnvironment({ internalTls: { rotation: 4, renewBeforeDays: 45 } }))));
     expect(envOf(rotated.find((c) => c.name === "init"))).toMatchObject({ CE_TLS_ROTATION: "4", CE_TLS_RENEW_DAYS: "45" });
   });
 
@@ -313,7 +314,7 @@ describe("CE 6.1 task definition", () => {
 });
 
 describe("CE 6.0 task definition", () => {
-  const task = onlyResource(synthEnvironment(baseEnvironment({ release: "6.0" })), "aws_ecs_task_definition");
+  const task = workloadTaskDefinition(synthEnvironment(baseEnvironment({ release: "6.0" })));
 
   it("pulls 6.0.1's images", () => {
     expect(Object.fromEntries(containersOf(task).map((c) => [c.name, c.image]))).toMatchObject({

@@ -30,8 +30,15 @@ export default defineEnvironment({
     mode: "alb",
     certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a",
   },
-  // Created empty first, then filled from the official stack's values by the cut-over (docs/upgrades.md).
-  secrets: { mode: "existing", jwtSecretArn: secret("jwt-secret"), maintenanceSecretArn: secret("maintenance"), clusterSecretArn: secret("cluster") },
+  // Created empty first, then filled from the official stack's values by the cut-over (docs/upgrades.md); the
+  // backup secret with a generated MONGO_BACKUP_PASSWORD of your own, for the logical backup's user (docs/secrets.md).
+  secrets: {
+    mode: "existing",
+    jwtSecretArn: secret("jwt-secret"),
+    maintenanceSecretArn: secret("maintenance"),
+    clusterSecretArn: secret("cluster"),
+    backupSecretArn: secret("backup"),
+  },
   adopt: {
     // `aws efs describe-file-systems` and `describe-mount-targets` / `describe-access-points` of the official stack.
     fileSystemId: "fs-0e1f2a3b4c5d60789",

@@ -72,9 +72,17 @@ export function derive(env: Environment): Derived {
         : env.tlsVersion === TLS_VERSIONS[0]
           ? "ELBSecurityPolicy-TLS13-1-3-2021-06"
           : "ELBSecurityPolicy-TLS13-1-2-2021-06",
-    haNamespace: env.ha.namespace ?? `${env.name}.cloudexchange.internal`,
+    haNamespace: defaultHaNamespace(env),
     nodeCount: env.variant === "ha" ? HA_NODE_COUNT : 1,
   };
+}
+
+/**
+ * The Cloud Map namespace of the nodes: the environment's, or `<name>.cloudexchange.internal`; a standby's
+ * default is its primary's, since the replica's replica-set configuration and certificates name the nodes by it.
+ */
+export function defaultHaNamespace(env: Pick<Environment, "name" | "ha" | "standby">): string {
+  return env.ha.namespace ?? `${env.standby?.primary ?? env.name}.cloudexchange.internal`;
 }
 
 /** The environment's images over its release's defaults (a tag given alone keeps the release's repository). */

@@ -11,6 +11,9 @@ import { CE_NAME_PREFIX, defenderNames, patternMatches } from "./defender-schema
 import { stateKeyOf } from "../backend/remote-state";
 import { stateWritersOf } from "../backend/state-writers";
 import { Environment, environmentObject, environmentSchema } from "./schema";
+import { mongodumpBlocker } from "./backup-schema";
+import { defaultHaNamespace, resolveImages } from "./derive";
+import { standbyPairProblems } from "./standby-schema";
 
 /** An environment as written, with where it came from. */
 export interface EnvironmentSource {
@@ -123,6 +126,8 @@ function acrossEnvironments(environments: readonly Environment[], sourceByName: 
     }
   }
 
+  problems.push(...standbyProblems(environments, sourceOf));
+
   const writerGroups = new Map<string, string>();
   for (const env of environments) {
     for (const group of stateWritersOf(env)) {
@@ -184,10 +189,52 @@ function acrossEnvironments(environments: readonly Environment[], sourceByName: 
 }
 
 /**
+ * Problems between standbys and their primaries loaded together (a
+ * standby alone, e.g. from CE_ENV_FILE, is checked on its own only): the
+ * pair's regions, account, release, variant, namespace and MongoDB image
+ * agree, the primary replicates to it, and no primary has two standbys (EFS
+ * replicates a file system to one destination).
+ */
+function standbyProblems(environments: readonly Environment[], sourceOf: (env: Environment) => string): ConfigProblem[] {
+  const byName = new Map(environments.map((env) => [env.name, env]));
+  const problems: ConfigProblem[] = [];
+  const image = (env: Environment) => {
+    const { repository, tag, digest } = resolveImages(env).mongodb;
+    return digest ? `${repository}@${digest}` : `${repository}:${tag}`;
+  };
+  const standbysOf = new Map<string, Environment[]>();
+  for (const env of environments) {
+    if (!env.standby) continue;
+    standbysOf.set(env.standby.primary, [...(standbysOf.get(env.standby.primary) ?? []), env]);
+    const primary = byName.get(env.standby.primary);
+    const pairs = standbyPairProblems(
+      env,
+      primary,
+      { standby: defaultHaNamespace(env), primary: primary ? defaultHaNamespace(primary) : undefined },
+      { standby: image(env), primary: primary ? image(primary) : undefined },
+    );
+    for (const [name, path, message] of pairs) problems.push({ source: sourceOf(byName.get(name)!), path, message });
+  }
+  for (const [primary, standbys] of standbysOf) {
+    for (const extra of standbys.slice(1)) {
+      problems.push({ source: sourceOf(extra), path: "standby.primary", message: `names ${primary}, which ${standbys[0].name} already stands by for: EFS replicates a file system to one destination` });
+    }
+  }
+  for (const env of environments) {
+    const target = env.replication ? byName.get(env.replication.standby) : undefined;
+    if (env.replication && target && target.standby?.primary !== env.name) {
+      problems.push({ source: sourceOf(env), path: "replication.standby", message: `names ${target.name}, which is not a standby of ${env.name} (standby: { primary: "${env.name}", ... })` });
+    }
+  }
+  return problems;
+}
+
+/**
  * What is valid but worth a line on stderr at synthesis: an environment on a
  * release Netskope no longer supports (checked against `today`, ISO date), a
- * load balancer serving plain HTTP, and an adoption that changes the file
- * system in place (adopt-schema.ts).
+ * load balancer serving plain HTTP, an adoption that changes the file
+ * system in place (adopt-schema.ts), and a release with TLS whose logical
+ * MongoDB backup cannot run (backup-schema.ts).
  */
 export function environmentWarnings(environments: readonly Environment[], sources: readonly string[] = [], today = new Date().toISOString().slice(0, 10)): ConfigProblem[] {
   const warnings: ConfigProblem[] = [];
@@ -208,6 +255,14 @@ export function environmentWarnings(environments: readonly Environment[], source
       });
     }
     for (const warning of adoptionWarnings(env)) warnings.push({ source: sources[i] ?? `environment ${env.name}`, ...warning });
+    const dumpBlocked = release.tls && env.backup.mongodump.enabled === undefined ? mongodumpBlocker(env, true) : undefined;
+    if (dumpBlocked) {
+      warnings.push({
+        source: sources[i] ?? `environment ${env.name}`,
+        path: dumpBlocked.path.join("."),
+        message: `${dumpBlocked.reason}: no logical MongoDB backup runs, and a file-level backup of a running MongoDB may not start (docs/runbooks.md, backing up)`,
+      });
+    }
   });
   return warnings;
 }

@@ -112,6 +112,36 @@ export const SCHEDULE_EXPRESSION: Rule = {
   says: "an EventBridge Scheduler expression: rate(<n> minutes|hours|days) or cron(<6 fields>)",
 };
 
+/** An EFS file system ID. */
+export const FILE_SYSTEM_ID: Rule = { pattern: /^fs-[0-9a-f]{8,17}$/, says: "an EFS file system ID such as fs-0123456789abcdef0" };
+
+/** An AWS Backup vault ARN. */
+export const BACKUP_VAULT_ARN: Rule = {
+  pattern: new RegExp(`^arn:${PARTITION}:backup:${REGION}:\\d{12}:backup-vault:[A-Za-z0-9_-]{2,50}$`),
+  says: "an AWS Backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>)",
+};
+
+/** The cron form AWS Backup plans accept (six fields, UTC unless a time zone is given). */
+export const BACKUP_CRON: Rule = {
+  pattern: /^cron\((?:\S+ ){5}\S+\)$/,
+  says: "an AWS Backup cron expression such as cron(0 3 * * ? *) (six fields; AWS Backup plans take no rate())",
+};
+
+/** An IANA time zone name (or UTC). */
+export const TIME_ZONE: Rule = {
+  pattern: /^(?:UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+){1,2})$/,
+  says: "an IANA time zone such as Europe/Berlin",
+};
+
+/** A Route 53 hosted zone ID. */
+export const HOSTED_ZONE_ID: Rule = { pattern: /^Z[A-Z0-9]{1,31}$/, says: "a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ" };
+
+/** A DNS record name. */
+export const DNS_NAME: Rule = {
+  pattern: /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+  says: "a lower-case DNS name such as ce.example.com",
+};
+
 /** The partition of a region name. */
 export function partitionOf(region: string): "aws" | "aws-us-gov" | "aws-cn" {
   if (region.startsWith("us-gov-")) return "aws-us-gov";

@@ -43,6 +43,9 @@ import { defenderSchema, checkDefender } from "./defender-schema";
 import { adoptSchema, checkUpgradeAndAdoption } from "./adopt-schema";
 import { policyExceptionsSchema } from "./policy-exceptions-schema";
 import { checkUpgradeImageDigests, upgradeImages, upgradeSchema } from "./upgrade-schema";
+import { backupSchema, checkBackup } from "./backup-schema";
+import { checkRestoredFileSystem, restoredFileSystemSchema } from "./restore-schema";
+import { checkStandbyAndReplication, replicationSchema, standbySchema } from "./standby-schema";
 import { NACL_RULE_QUOTA, naclClientRules, PRIVATE_NACL_FIXED_RULES } from "../network/network-acl-rules";
 import { DEFAULT_RELEASE, RELEASE_IDS, releaseOf } from "../releases";
 import { dockerHubPath, ecrRepositoryArn } from "../workload/images";
@@ -309,6 +312,11 @@ const existingSecretsSchema = z.strictObject({
   kmsKeyArn: matching(KMS_KEY_ARN)
     .optional()
     .describe("Customer managed KMS key of these secrets, if any; the task execution role may decrypt with it."),
+  backupSecretArn: matching(SECRET_ARN)
+    .optional()
+    .describe(
+      "JSON secret with MONGO_BACKUP_PASSWORD, the password of MongoDB's backup user the logical dump logs in as. Default: none, and no logical dump (the file-level backup still runs).",
+    ),
 });
 
 const secretsSchema = z
@@ -409,10 +417,12 @@ const haSchema = z
         error: "must be a private DNS domain such as prod.cloudexchange.internal",
       })
       .optional()
-      .describe("Cloud Map private DNS namespace of the nodes. Default: <name>.cloudexchange.internal."),
+      .describe(
+        "Cloud Map private DNS namespace of the nodes (standalone: of its one node, node-1, which the logical backup reaches). Default: <name>.cloudexchange.internal; a standby's default is its primary's.",
+      ),
   })
   .prefault({})
-  .describe("Settings of the three-node HA variant (used when variant is ha).");
+  .describe("Node names: the Cloud Map namespace of the HA nodes, and of the standalone node.");
 
 /** The schema of an environment file, before cross-field checks. */
 export const environmentObject = z.strictObject({
@@ -538,6 +548,7 @@ export const environmentObject = z.strictObject({
   storage: z
     .strictObject({
       throughputMode: z.enum(["elastic", "bursting"]).default("elastic").describe("EFS throughput mode."),
+      restoredFileSystem: restoredFileSystemSchema.optional(),
     })
     .prefault({})
     .describe("EFS file system settings."),
@@ -567,6 +578,9 @@ export const environmentObject = z.strictObject({
   defender: defenderSchema,
   upgrade: upgradeSchema,
   adopt: adoptSchema.optional(),
+  backup: backupSchema,
+  standby: standbySchema,
+  replication: replicationSchema,
   policyExceptions: policyExceptionsSchema,
 });
 
@@ -791,6 +805,7 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
       ["maintenanceSecretArn", env.secrets.maintenanceSecretArn],
       ["clusterSecretArn", env.secrets.clusterSecretArn],
     ];
+    if (env.secrets.backupSecretArn) arns.push(["backupSecretArn", env.secrets.backupSecretArn]);
     arns.forEach(([key, arn], i) => {
       sameAccount(["secrets", key], arn, true);
       const twin = arns.slice(0, i).find(([, other]) => other === arn);
@@ -876,6 +891,9 @@ function checkEnvironment(env: EnvironmentObject, ctx: z.RefinementCtx): void {
 
   checkDefender(env, problem);
   checkUpgradeAndAdoption(env, release, problem);
+  checkBackup(env, release.tls !== undefined, problem);
+  checkRestoredFileSystem(env, problem);
+  checkStandbyAndReplication(env, problem);
 }
 
 /**

@@ -77,7 +77,8 @@ export function estimate(env: Environment, assumptions: UsageAssumptions = DEFAU
   if (!prices) throw new UnknownRegionError(env.region, env.name);
   const d = derive(env);
   const hours = assumptions.hoursPerMonth;
-  const nodes = d.nodeCount;
+  // A standby held until its promotion runs no task (and logs next to nothing).
+  const nodes = env.standby && !env.standby.promoted ? 0 : d.nodeCount;
   const vcpu = d.task.cpu / 1024;
   const gb = d.task.memory / 1024;
   const items: CostItem[] = [];
@@ -102,7 +103,8 @@ export function estimate(env: Environment, assumptions: UsageAssumptions = DEFAU
   add("EFS backups (AWS Backup)", `${assumptions.efsDataGb} GB`, assumptions.efsDataGb * prices.backupEfsGbMonth);
   const logsGb = nodes * assumptions.logsGbPerNode;
   add("CloudWatch Logs", `${logsGb} GB ingested and kept`, logsGb * (prices.logsIngestGb + prices.logsStoreGbMonth));
-  const secrets = env.secrets.mode === "generate" ? 3 : 0;
+  // JWT, maintenance, cluster and the backup user's password.
+  const secrets = env.secrets.mode === "generate" ? 4 : 0;
   if (secrets > 0) add("Secrets Manager", `${secrets} secrets`, secrets * prices.secretMonth);
   add("KMS key", "1 key", prices.kmsKeyMonth);
   if (env.defender.enabled && env.defender.run.mode === "scheduled") {

@@ -12,7 +12,6 @@
  * never takes more than one member down at once.
  */
 import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/service-discovery-private-dns-namespace";
-import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
 import { Construct } from "constructs";
 import { HA_NODE_COUNT } from "../config/schema";
 import { shippedScript } from "../shipped-script";
@@ -24,6 +23,7 @@ import { HaNodeSpec, PORTS } from "../workload/container-definitions";
 import { CloudExchangeService } from "../workload/service";
 import { CloudExchangeTaskDefinition } from "../workload/task-definition";
 import { addWorkloadNode, WorkloadProps } from "../workload/workload-node";
+import { nodeDiscoveryService, nodeHostname, nodeNamespace } from "../workload/node-names";
 
 /** CE's replica-set name (ta_cloud_exchange `replica_set`, `setup`). */
 export const REPLICA_SET_NAME = "mongo_replica_set";
@@ -56,7 +56,7 @@ export function haPeerPorts(release: CloudExchangeRelease): PeerPort[] {
 
 /** DNS names of the nodes and the connection strings' hosts. */
 export function haTopology(namespace: string): { hostnames: string[]; connections: ConnectionTopology } {
-  const hostnames = Array.from({ length: NODE_COUNT }, (_, i) => `node-${i + 1}.${namespace}`);
+  const hostnames = Array.from({ length: NODE_COUNT }, (_, i) => nodeHostname(namespace, i + 1));
   return {
     hostnames,
     connections: {
@@ -103,27 +103,14 @@ export class HaCluster extends Construct {
     if (props.subnets.length !== NODE_COUNT) throw new Error(`the HA variant needs ${NODE_COUNT} subnets, got ${props.subnets.length}`);
     const topology = haTopology(props.namespace);
     this.hostnames = topology.hostnames;
-    this.namespace = new ServiceDiscoveryPrivateDnsNamespace(this, "namespace", {
-      name: props.namespace,
-      vpc: props.vpcId,
-      description: `Stable DNS names of the ${props.prefix} Cloud Exchange nodes`,
-    });
+    this.namespace = nodeNamespace(this, { name: props.namespace, vpcId: props.vpcId, prefix: props.prefix });
     const script = replicaSetInitScript();
     const clusterScript = rabbitmqClusterScript();
     const services: CloudExchangeService[] = [];
     const taskDefinitions: CloudExchangeTaskDefinition[] = [];
     for (let n = 1; n <= NODE_COUNT; n++) {
       const node = new Construct(this, `node-${n}`);
-      const discovery = new ServiceDiscoveryService(node, "discovery", {
-        name: `node-${n}`,
-        description: `Cloud Exchange node ${n}`,
-        dnsConfig: {
-          namespaceId: this.namespace.id,
-          routingPolicy: "MULTIVALUE",
-          dnsRecords: [{ type: "A", ttl: 10 }],
-        },
-        healthCheckCustomConfig: { failureThreshold: 1 },
-      });
+      const discovery = nodeDiscoveryService(node, n, this.namespace.id);
       const nodeSpec: HaNodeSpec = {
         hostname: topology.hostnames[n - 1],
         nodeHostnames: topology.hostnames,

@@ -29,11 +29,13 @@ export type UiAccess =
   /** No load balancer (ECS Exec port forwarding only): no inbound rule. */
   | { readonly kind: "none" };
 
-/** A port (range) the tasks use among themselves (HA nodes). */
+/** A port (range) the tasks use among themselves (HA nodes; the logical backup task and a standalone node). */
 export interface PeerPort {
   readonly from: number;
   readonly to: number;
   readonly description: string;
+  /** Who connects, in the rules' descriptions. Default "other Cloud Exchange nodes". */
+  readonly peers?: string;
 }
 
 /** Props of {@link SecurityGroups}. */
@@ -216,14 +218,14 @@ export class SecurityGroups extends Construct {
     for (const port of props.peerPorts ?? []) {
       const key = port.from === port.to ? `${port.from}` : `${port.from}-${port.to}`;
       ingress(`tasks-ingress-peers_${key}`, tasks, {
-        description: `From other Cloud Exchange nodes: ${port.description}`,
+        description: `From ${port.peers ?? "other Cloud Exchange nodes"}: ${port.description}`,
         ipProtocol: "tcp",
         fromPort: port.from,
         toPort: port.to,
         referencedSecurityGroupId: tasks,
       });
       egress(`tasks-egress-peers_${key}`, tasks, {
-        description: `To other Cloud Exchange nodes: ${port.description}`,
+        description: `To ${port.peers ?? "other Cloud Exchange nodes"}: ${port.description}`,
         ipProtocol: "tcp",
         fromPort: port.from,
         toPort: port.to,

@@ -13,12 +13,13 @@
  *   `schedules`: the exact names the synthesized stack gives them;
  * - `keys`: the keys tagged with the environment (names are unknown before
  *   creation); `aliases`: the stack's aliases, on keys tagged so;
+ * - `vaults`: the stack's backup vaults by name (their policy and lock too);
  * - `tagged`: no name is known before creation (EC2, EFS, load balancers,
- *   Cloud Map): any resource, but never one tagged for another environment
- *   (the deploy policy's explicit deny);
+ *   Cloud Map, backup plans): any resource, but never one tagged for another
+ *   environment (the deploy policy's explicit deny);
  * - `state`: Terraform's state, handled by the state statements.
  */
-export type WriteScope = "roles" | "secrets" | "keys" | "aliases" | "buckets" | "logGroups" | "ecs" | "topics" | "alarms" | "schedules" | "tagged";
+export type WriteScope = "roles" | "secrets" | "keys" | "aliases" | "buckets" | "logGroups" | "ecs" | "topics" | "alarms" | "schedules" | "vaults" | "tagged";
 
 /** Actions of one resource type. */
 export interface TypeActions {
@@ -70,6 +71,22 @@ export const ACTIONS_BY_TYPE: Readonly<Record<string, TypeActions>> = {
     scope: "roles",
   },
   aws_iam_role_policy: { read: ["iam:GetRolePolicy"], write: ["iam:PutRolePolicy", "iam:DeleteRolePolicy"], scope: "roles" },
+  // Only the AWS managed policies the stack attaches (AWS Backup's service role), by ARN: pipeline-policies.ts.
+  aws_iam_role_policy_attachment: { read: ["iam:ListAttachedRolePolicies"], write: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], scope: "roles" },
+  // The vault's own policy denies the pipeline deleting it, or changing its policy or lock, once applied (modules/backup/vault-policy.ts).
+  aws_backup_vault: {
+    read: ["backup:DescribeBackupVault", "backup:ListTags"],
+    write: ["backup:CreateBackupVault", "backup:TagResource", "backup:UntagResource", "backup-storage:MountCapsule"],
+    scope: "vaults",
+  },
+  aws_backup_vault_policy: { read: ["backup:GetBackupVaultAccessPolicy"], write: ["backup:PutBackupVaultAccessPolicy", "backup:DeleteBackupVaultAccessPolicy"], scope: "vaults" },
+  aws_backup_vault_lock_configuration: { read: ["backup:DescribeBackupVault"], write: ["backup:PutBackupVaultLockConfiguration", "backup:DeleteBackupVaultLockConfiguration"], scope: "vaults" },
+  aws_backup_plan: {
+    read: ["backup:GetBackupPlan", "backup:ListBackupPlanVersions", "backup:ListTags"],
+    write: ["backup:CreateBackupPlan", "backup:UpdateBackupPlan", "backup:DeleteBackupPlan", "backup:TagResource", "backup:UntagResource"],
+    scope: "tagged",
+  },
+  aws_backup_selection: { read: ["backup:GetBackupSelection"], write: ["backup:CreateBackupSelection", "backup:DeleteBackupSelection"], scope: "tagged" },
   aws_kms_key: {
     read: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"],
     write: ["kms:CreateKey", "kms:PutKeyPolicy", "kms:EnableKeyRotation", "kms:TagResource", "kms:UntagResource", "kms:UpdateKeyDescription"],
@@ -99,10 +116,24 @@ export const ACTIONS_BY_TYPE: Readonly<Record<string, TypeActions>> = {
     write: ["elasticfilesystem:PutBackupPolicy", "backup:CreateBackupPlan", "backup:CreateBackupSelection", "backup:CreateBackupVault", "backup-storage:MountCapsule"],
     scope: "tagged",
   },
+  // A primary's replication into its standby's file system (modules/standby/file-system-replication.ts).
+  aws_efs_replication_configuration: {
+    read: ["elasticfilesystem:DescribeReplicationConfigurations"],
+    write: ["elasticfilesystem:CreateReplicationConfiguration", "elasticfilesystem:DeleteReplicationConfiguration"],
+    scope: "tagged",
+  },
   aws_efs_file_system_policy: { read: ["elasticfilesystem:DescribeFileSystemPolicy"], write: ["elasticfilesystem:PutFileSystemPolicy", "elasticfilesystem:DeleteFileSystemPolicy"], scope: "tagged" },
   aws_secretsmanager_secret: {
     read: ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy"],
-    write: ["secretsmanager:CreateSecret", "secretsmanager:UpdateSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource"],
+    // Replication: a primary's generated secrets to its standby's region (the secret's replica blocks).
+    write: [
+      "secretsmanager:CreateSecret",
+      "secretsmanager:UpdateSecret",
+      "secretsmanager:TagResource",
+      "secretsmanager:UntagResource",
+      "secretsmanager:ReplicateSecretToRegions",
+      "secretsmanager:RemoveRegionsFromReplication",
+    ],
     scope: "secrets",
   },
   // Refreshing a version reads its value: the plan role may do it for this environment's secrets only.
@@ -208,5 +239,6 @@ export const DESTROY_ACTIONS_BY_SCOPE: Readonly<Partial<Record<WriteScope, reado
   buckets: ["s3:DeleteBucket", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:ListBucketVersions"],
   logGroups: ["logs:DeleteLogGroup"],
   ecs: ["ecs:DeleteCluster"],
+  vaults: ["backup:DeleteBackupVault"],
   tagged: ["elasticfilesystem:DeleteFileSystem"],
 };

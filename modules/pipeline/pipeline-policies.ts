@@ -7,11 +7,14 @@
  *   and its own state object, and writes nothing (plans run with -lock=false);
  * - the deploy role applies exactly the stack's resources: its roles (only
  *   with the environment's permissions boundary, and handed only to the
- *   service that uses each), its secrets, its keys (tagged with the
- *   environment; never deleted, disabled or re-aliased), its buckets, log
- *   groups, services, topics, alarms and schedules by name, the rest (EC2,
- *   EFS, load balancers) never when tagged for another environment, and its
- *   own state object;
+ *   service that uses each; of managed policies only the AWS managed ones
+ *   the stack attaches), its secrets, its keys (tagged with the environment;
+ *   never deleted, disabled or re-aliased), its buckets, log groups,
+ *   services, topics, alarms, schedules and backup vaults by name, the rest
+ *   (EC2, EFS, load balancers, backup plans) never when tagged for another
+ *   environment, and its own state object; a primary's deploy role may also
+ *   encrypt its secrets' replicas under its standby's key, through Secrets
+ *   Manager in the standby's region and nothing else of the standby;
  * - the permissions boundary every role the deploy role creates must carry:
  *   the union of what the stack's roles need, for this environment's
  *   resources only, so a role it creates or rewrites can never reach further.
@@ -110,7 +113,14 @@ export function pipelineRoles(input: PipelineStack): PipelineRoles {
   const alarmArns = names.alarms.map((name) => arn("cloudwatch", `alarm:${name}`));
   const scheduleArns = names.schedules.map((name) => arn("scheduler", `schedule/default/${name}`));
   const aliasArns = names.aliases.map((name) => arn("kms", name));
+  const vaultArns = names.vaults.map((name) => arn("backup", `backup-vault:${name}`));
   const keys = arn("kms", "key/*");
+  // AWS managed policies the stack attaches (AWS Backup's service role), and the roles it attaches them to.
+  const managedPolicyArns = unique(names.attachedPolicies.map((a) => a.policyArn)).sort();
+  const attachingRoleArns = unique(names.attachedPolicies.map((a) => arn("iam", `role/${roleNameOf(stack, a.role)}`, false))).sort();
+  // A primary's secrets replicated under its standby's key (the standby's environment tag and region).
+  const standby = env.replication && names.secretReplicas.length > 0 ? env.replication : undefined;
+  const REPLICA_KEY_ACTIONS = ["kms:Encrypt", "kms:GenerateDataKey"];
 
   // The state: this stack's object and lock file, the workspace listing, the state key through S3.
   const bucket = `arn:${partition}:s3:::${env.state.bucket}`;
@@ -180,6 +190,7 @@ export function pipelineRoles(input: PipelineStack): PipelineRoles {
   const writes = (scope: WriteScope) => [...actionsOf("write", [scope]), ...destroyActions(scope)];
   const roleWrites = writes("roles");
   const withinBoundary = ["iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"];
+  const attachments = ["iam:AttachRolePolicy", "iam:DetachRolePolicy"];
   const passed = names.passedRoles.map((p) => ({ ...p, arn: p.role.startsWith("arn:") ? p.role : arn("iam", `role/${roleNameOf(stack, p.role)}`, false) }));
   const deployStatements: PolicyStatement[] = [
     ...reads,
@@ -192,7 +203,18 @@ export function pipelineRoles(input: PipelineStack): PipelineRoles {
             Resource: roleArns,
             Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArn } },
           },
-          { Sid: "ManageTheStacksRoles", Effect: "Allow" as const, Action: roleWrites.filter((a) => !withinBoundary.includes(a)), Resource: roleArns },
+          { Sid: "ManageTheStacksRoles", Effect: "Allow" as const, Action: roleWrites.filter((a) => !withinBoundary.includes(a) && !attachments.includes(a)), Resource: roleArns },
+        ]
+      : []),
+    ...(managedPolicyArns.length > 0
+      ? [
+          {
+            Sid: "AttachOnlyTheStacksManagedPoliciesWithTheBoundary",
+            Effect: "Allow" as const,
+            Action: attachments,
+            Resource: attachingRoleArns,
+            Condition: { ArnEquals: { "iam:PolicyARN": managedPolicyArns }, StringEquals: { "iam:PermissionsBoundary": boundaryArn } },
+          },
         ]
       : []),
     ...unique(passed.map((p) => p.service)).map((service) => ({
@@ -223,7 +245,10 @@ export function pipelineRoles(input: PipelineStack): PipelineRoles {
             Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant"],
             Resource: keys,
             Condition: {
-              StringEquals: { ...tagged.StringEquals, "kms:ViaService": [`secretsmanager.${region}.amazonaws.com`, `elasticfilesystem.${region}.amazonaws.com`] },
+              StringEquals: {
+                ...tagged.StringEquals,
+                "kms:ViaService": [`secretsmanager.${region}.amazonaws.com`, `elasticfilesystem.${region}.amazonaws.com`, `backup.${region}.amazonaws.com`],
+              },
             },
           },
         ]
@@ -240,10 +265,24 @@ export function pipelineRoles(input: PipelineStack): PipelineRoles {
     ...scoped("WriteTheStacksTopics", writes("topics"), topicArns),
     ...scoped("WriteTheStacksAlarms", writes("alarms"), alarmArns),
     ...scoped("WriteTheStacksSchedules", writes("schedules"), scheduleArns),
+    ...scoped("WriteTheStacksBackupVaults", writes("vaults"), vaultArns),
+    ...(standby
+      ? [
+          {
+            Sid: "EncryptTheSecretReplicasUnderTheStandbysKey",
+            Effect: "Allow" as const,
+            Action: REPLICA_KEY_ACTIONS,
+            Resource: `arn:${partition}:kms:${standby.region}:${accountId}:key/*`,
+            Condition: {
+              StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: standby.standby, "kms:ViaService": `secretsmanager.${standby.region}.amazonaws.com` },
+            },
+          },
+        ]
+      : []),
     ...(writes("tagged").length > 0
       ? [{ Sid: "WriteResourcesNamedOnlyAtCreation", Effect: "Allow" as const, Action: writes("tagged"), Resource: "*" }]
       : []),
-    ...(usedTypes.some((t) => ["aws_ecs_service", "aws_efs_file_system", "aws_lb", "aws_efs_backup_policy"].includes(t))
+    ...(usedTypes.some((t) => ["aws_ecs_service", "aws_efs_file_system", "aws_lb", "aws_efs_backup_policy", "aws_backup_vault"].includes(t))
       ? [
           {
             Sid: "LetServicesCreateTheirLinkedRoles",
@@ -271,13 +310,42 @@ export function pipelineRoles(input: PipelineStack): PipelineRoles {
     { Sid: "WriteThisStacksState", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: stateObjects },
     listWorkspaces,
     stateKeyUse(["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]),
-    {
-      Sid: "NeverAnotherEnvironmentsResources",
-      Effect: "Deny",
-      Action: "*",
-      Resource: "*",
-      Condition: { StringNotEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: env.name }, Null: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: "false" } },
-    },
+    ...(standby
+      ? [
+          {
+            Sid: "NeverAnotherEnvironmentsResources",
+            Effect: "Deny" as const,
+            NotAction: REPLICA_KEY_ACTIONS,
+            Resource: "*",
+            Condition: { StringNotEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: env.name }, Null: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: "false" } },
+          },
+          {
+            Sid: "NeverAnotherEnvironmentsKeysButTheStandbysForReplicas",
+            Effect: "Deny" as const,
+            Action: REPLICA_KEY_ACTIONS,
+            Resource: "*",
+            Condition: { StringNotEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: [env.name, standby.standby] }, Null: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: "false" } },
+          },
+          {
+            Sid: "TheStandbysKeyOnlyThroughSecretsManagerThere",
+            Effect: "Deny" as const,
+            Action: REPLICA_KEY_ACTIONS,
+            Resource: "*",
+            Condition: {
+              StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: standby.standby },
+              StringNotEquals: { "kms:ViaService": `secretsmanager.${standby.region}.amazonaws.com` },
+            },
+          },
+        ]
+      : [
+          {
+            Sid: "NeverAnotherEnvironmentsResources",
+            Effect: "Deny" as const,
+            Action: "*",
+            Resource: "*",
+            Condition: { StringNotEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: env.name }, Null: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: "false" } },
+          },
+        ]),
     {
       Sid: "NeverTagForAnotherEnvironment",
       Effect: "Deny",
@@ -297,8 +365,16 @@ export function pipelineRoles(input: PipelineStack): PipelineRoles {
     {
       Sid: "NeverLoosenTheBoundary",
       Effect: "Deny",
-      Action: ["iam:DeleteRolePermissionsBoundary", "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:AttachRolePolicy"],
+      Action: ["iam:DeleteRolePermissionsBoundary", "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"],
       Resource: "*",
+    },
+    {
+      // A managed policy only the stack attaches (AWS Backup's, whose reach the boundary caps); none other, to any role.
+      Sid: "NeverAttachAnotherPolicy",
+      Effect: "Deny",
+      Action: "iam:AttachRolePolicy",
+      Resource: "*",
+      ...(managedPolicyArns.length > 0 ? { Condition: { ArnNotEquals: { "iam:PolicyARN": managedPolicyArns } } } : {}),
     },
     noOtherObjects,
   ];
@@ -321,12 +397,48 @@ export function pipelineRoles(input: PipelineStack): PipelineRoles {
     stackName: input.stackName,
     planRole: { name: pipeline.plan, githubEnvironment: `${input.stackName}-plan`, trustPolicy: trust(`${input.stackName}-plan`), policies: chunk(planPolicies) },
     deployRole: { name: pipeline.deploy, githubEnvironment: input.stackName, trustPolicy: trust(input.stackName), policies: chunk(deployStatements) },
-    permissionsBoundary: { name: boundaryName, arn: boundaryArn, policy: { Version: "2012-10-17", Statement: boundaryStatements(input, partition) } },
+    permissionsBoundary: { name: boundaryName, arn: boundaryArn, policy: { Version: "2012-10-17", Statement: fitted(boundaryStatements(input, partition)) } },
   };
 
   function scoped(sid: string, actions: string[], resources: string[]): PolicyStatement[] {
     return actions.length > 0 && resources.length > 0 ? [{ Sid: sid, Effect: "Allow", Action: actions, Resource: resources }] : [];
   }
+}
+
+/**
+ * A role has one permissions boundary, so it cannot be split: when the
+ * boundary's statements do not fit one managed policy, they are merged
+ * without their Sids (statements alike but for their actions take the union
+ * of the actions, then statements alike but for their resources the union of
+ * the resources), which allows exactly the same requests.
+ */
+function fitted(statements: PolicyStatement[]): PolicyStatement[] {
+  if (policyDocument(statements).length <= MANAGED_POLICY_LIMIT) return statements;
+  const listOf = (value: string | readonly string[] | undefined) => (value === undefined ? [] : typeof value === "string" ? [value] : [...value]);
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(canonical) : value && typeof value === "object" ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)])) : value;
+  const mergeBy = (all: PolicyStatement[], field: "Action" | "Resource") => {
+    const merged = new Map<string, PolicyStatement>();
+    for (const [i, statement] of all.entries()) {
+      const { [field]: values, ...rest } = statement;
+      if (values === undefined) {
+        // A NotAction or NotResource statement stays as it is.
+        merged.set(`unmerged ${i}`, statement);
+        continue;
+      }
+      const key = JSON.stringify(canonical(rest));
+      const earlier = merged.get(key);
+      const union = [...new Set([...listOf(earlier?.[field]), ...listOf(values)])].sort();
+      merged.set(key, { ...(earlier ?? statement), [field]: union.length === 1 ? union[0] : union });
+    }
+    return [...merged.values()];
+  };
+  let compact = statements.map(({ Sid: _sid, ...rest }) => rest as PolicyStatement);
+  for (let size = Infinity; policyDocument(compact).length < size; ) {
+    size = policyDocument(compact).length;
+    compact = mergeBy(mergeBy(compact, "Action"), "Resource");
+  }
+  return compact;
 }
 
 /** Splits statements into policy documents that each fit a customer managed policy. */
@@ -343,9 +455,45 @@ function chunk(statements: readonly PolicyStatement[]): { Version: string; State
 const REFERENCE = /\$\{(aws_[a-z0-9_]+)\.([^.}]+)\.([a-z_]+)\}/g;
 
 /**
+ * What the boundary lets through of the AWS managed policies a stack
+ * attaches, by policy name: their part for this environment's file system
+ * and vaults (AWS Backup's service role backs the file system up into the
+ * environment's vault, copies recovery points to the vaults the plan names,
+ * and restores into a new file system). The managed policies reach every
+ * AWS Backup resource type; the boundary keeps the role to EFS and the
+ * environment, and never lets it delete a file system.
+ */
+function managedPolicyBoundary(policyName: string, at: { fileSystems: string; vaults: string[]; recoveryPoints: string; env: string }): PolicyStatement[] {
+  const tagged: PolicyCondition = { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: at.env } };
+  switch (policyName) {
+    case "AWSBackupServiceRolePolicyForBackup":
+      return [
+        { Sid: "AwsBackupBacksUpTheFileSystem", Effect: "Allow", Action: ["elasticfilesystem:Backup", "elasticfilesystem:DescribeTags"], Resource: at.fileSystems, Condition: tagged },
+        { Sid: "AwsBackupFindsTheFileSystem", Effect: "Allow", Action: ["elasticfilesystem:DescribeFileSystems", "tag:GetResources"], Resource: "*" },
+        { Sid: "AwsBackupWritesAndCopiesIntoTheVaults", Effect: "Allow", Action: ["backup:DescribeBackupVault", "backup:CopyIntoBackupVault"], Resource: at.vaults },
+        { Sid: "AwsBackupCopiesRecoveryPointsOut", Effect: "Allow", Action: "backup:CopyFromBackupVault", Resource: at.recoveryPoints },
+      ];
+    case "AWSBackupServiceRolePolicyForRestores":
+      return [
+        {
+          // A restore creates a new file system (no tag yet) and tags it; an existing one only when it is this environment's.
+          Sid: "AwsBackupRestoresIntoANewFileSystem",
+          Effect: "Allow",
+          Action: ["elasticfilesystem:Restore", "elasticfilesystem:CreateFileSystem", "elasticfilesystem:TagResource", "elasticfilesystem:DescribeFileSystems"],
+          Resource: at.fileSystems,
+          Condition: { StringEqualsIfExists: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: at.env } },
+        },
+      ];
+    default:
+      throw new Error(`the permissions boundary has no statements for the managed policy ${policyName}`);
+  }
+}
+
+/**
  * The boundary: every statement of the stack's own role policies, its
  * Terraform references replaced by the environment's ARNs (keys and file
- * systems, whose IDs are unknown, by their environment tag).
+ * systems, whose IDs are unknown, by their environment tag), and the part of
+ * the AWS managed policies it attaches that concerns the environment.
  */
 function boundaryStatements(input: PipelineStack, partition: string): PolicyStatement[] {
   const { stack, env, accountId } = input;
@@ -370,6 +518,10 @@ function boundaryStatements(input: PipelineStack, partition: string): PolicyStat
           return { arn: at("kms", "key/*"), tagged: true };
         case "aws_efs_file_system":
           return { arn: at("elasticfilesystem", "file-system/*"), tagged: true };
+        case "aws_efs_access_point":
+          return { arn: at("elasticfilesystem", "access-point/*"), tagged: true };
+        case "aws_backup_vault":
+          return { arn: at("backup", `backup-vault:${config.name}`), tagged: false };
       }
     }
     throw new Error(`the permissions boundary cannot resolve \${${type}.${id}.${attribute}}`);
@@ -426,6 +578,19 @@ function boundaryStatements(input: PipelineStack, partition: string): PolicyStat
             : {}),
         });
       });
+    }
+  }
+  const names = stackNames(stack);
+  const managed = unique(names.attachedPolicies.map((a) => a.policyArn.split("/").pop()!)).sort();
+  const anywhere = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${accountId}:${resource}`;
+  for (const policyName of managed) {
+    for (const statement of managedPolicyBoundary(policyName, {
+      fileSystems: anywhere("elasticfilesystem", "file-system/*"),
+      vaults: [...names.vaults.map((name) => anywhere("backup", `backup-vault:${name}`)), ...names.copyVaults],
+      recoveryPoints: anywhere("backup", "recovery-point:*"),
+      env: env.name,
+    })) {
+      if (!(Array.isArray(statement.Resource) && statement.Resource.length === 0)) add(statement);
     }
   }
   // A role's explicit deny joins the boundary (so a role rewritten by a compromised deploy role keeps it) unless it

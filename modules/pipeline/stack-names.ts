@@ -36,6 +36,14 @@ export interface StackNames {
   readonly schedules: readonly string[];
   /** KMS alias names (`alias/...`). */
   readonly aliases: readonly string[];
+  /** AWS Backup vault names. */
+  readonly vaults: readonly string[];
+  /** Vaults in another region or account the stack's backup plans copy recovery points into, by ARN. */
+  readonly copyVaults: readonly string[];
+  /** Managed policies the stack attaches to its roles, by policy ARN, with the role's `${aws_iam_role.<id>.name}` reference or name. */
+  readonly attachedPolicies: readonly { readonly role: string; readonly policyArn: string }[];
+  /** Regions and keys (by ARN or alias ARN) the stack's secrets are replicated to and under. */
+  readonly secretReplicas: readonly { readonly region: string; readonly kmsKeyId: string }[];
 }
 
 /** Which service each resource type hands the role it names to. */
@@ -43,6 +51,7 @@ const ROLE_TAKERS: Readonly<Record<string, { readonly attributes: readonly strin
   aws_ecs_task_definition: { attributes: ["execution_role_arn", "task_role_arn"], service: "ecs-tasks.amazonaws.com" },
   aws_flow_log: { attributes: ["iam_role_arn"], service: "vpc-flow-logs.amazonaws.com" },
   aws_scheduler_schedule: { attributes: ["target.role_arn"], service: "scheduler.amazonaws.com" },
+  aws_backup_selection: { attributes: ["iam_role_arn"], service: "backup.amazonaws.com" },
 };
 
 const REFERENCE = /^\$\{(aws_[a-z0-9_]+)\.([^.}]+)\.([a-z_]+)\}$/;
@@ -87,13 +96,30 @@ export function stackNames(stack: SynthesizedStack): StackNames {
     alarms: sorted(names("aws_cloudwatch_metric_alarm", "alarm_name")),
     schedules: sorted(names("aws_scheduler_schedule", "name")),
     aliases: sorted(names("aws_kms_alias", "name")),
+    vaults: sorted(names("aws_backup_vault", "name")),
+    copyVaults: sorted(
+      of("aws_backup_plan").flatMap(([, config]) =>
+        ([] as Record<string, any>[]).concat(config.rule ?? []).flatMap((rule) => ([] as Record<string, any>[]).concat(rule.copy_action ?? []).map((copy) => String(copy.destination_vault_arn))),
+      ),
+    ),
+    attachedPolicies: [...new Map(of("aws_iam_role_policy_attachment").map(([id, config]) => [`${config.role} ${config.policy_arn}`, { role: String(config.role), policyArn: literal(config.policy_arn, `aws_iam_role_policy_attachment.${id}.policy_arn`) }])).values()].sort(
+      (a, b) => `${a.role}${a.policyArn}`.localeCompare(`${b.role}${b.policyArn}`),
+    ),
+    secretReplicas: [
+      ...new Map(
+        of("aws_secretsmanager_secret").flatMap(([, config]) =>
+          ([] as Record<string, any>[]).concat(config.replica ?? []).map((replica) => [`${replica.region} ${replica.kms_key_id}`, { region: String(replica.region), kmsKeyId: String(replica.kms_key_id) }] as const),
+        ),
+      ).values(),
+    ],
   };
 }
 
-/** The role name a `${aws_iam_role.<id>.arn}` reference or a role ARN stands for. */
+/** The role name a `${aws_iam_role.<id>.arn}` (or `.name`) reference, a role ARN or a role name stands for. */
 export function roleNameOf(stack: SynthesizedStack, role: string): string {
   const ref = REFERENCE.exec(role);
   if (ref && ref[1] === "aws_iam_role") return literal(stack.resource!.aws_iam_role[ref[2]].name, `aws_iam_role.${ref[2]}.name`);
+  if (/^[\w+=,.@-]+$/.test(role)) return role;
   const arn = /:role\/(?:.*\/)?([^/]+)$/.exec(role);
   if (arn) return arn[1];
   throw new Error(`cannot tell the role of ${role}`);

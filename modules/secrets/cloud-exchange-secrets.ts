@@ -19,7 +19,7 @@
  * contains it. Or taken from existing secrets. Containers receive them only
  * through ECS `secrets`.
  */
-import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecret, SecretsmanagerSecretReplica } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
@@ -66,6 +66,11 @@ export type CloudExchangeSecretsProps =
       readonly topology: ConnectionTopology;
       /** Leave the secrets and their values without prevent_destroy. Default false. */
       readonly allowDestroy?: boolean;
+      /**
+       * Regions each secret is replicated to, under a key there (a standby's): Secrets Manager keeps a
+       * read-only replica the standby's tasks read, which outlives this region. Default: none.
+       */
+      readonly replicas?: readonly SecretsmanagerSecretReplica[];
     }
   | {
       /** Use secrets that already exist. */
@@ -122,6 +127,7 @@ export class CloudExchangeSecrets extends Construct {
           description,
           kmsKeyId: props.kmsKeyArn,
           recoveryWindowInDays: props.recoveryWindowDays,
+          ...(props.replicas && props.replicas.length > 0 ? { replica: [...props.replicas] } : {}),
         });
         protectFromDestroy(resource, allowDestroy);
         const version = new SecretsmanagerSecretVersion(this, `${key}-version`, {

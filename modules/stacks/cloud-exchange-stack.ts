@@ -36,6 +36,14 @@ import { memberScopeOf } from "../defender/member-role";
 import { IMAGE_NAMES, ImageName } from "../releases";
 import { DockerHubPullThroughCache } from "../registry/docker-hub-cache";
 import { fcvWalkFrom50 } from "../upgrade/data-upgrade";
+import { EnvironmentBackups } from "../backup/environment-backups";
+import { breakGlassRoleArnOf, breakGlassRoleName, mongodumpRuns } from "../config/backup-schema";
+import { MONGODB_BACKUP_PEER_PORT } from "../backup/mongodb-backup";
+import { standbyKeyAliasArn } from "../config/standby-schema";
+import { BackupSecret } from "../secrets/backup-secret";
+import { MONGODB_BACKUPS } from "../storage/data-layout";
+import { FileSystemReplication } from "../standby/file-system-replication";
+import { StandaloneNodeName } from "../workload/node-names";
 
 /** Props of {@link CloudExchangeStack}. */
 export interface CloudExchangeStackProps {
@@ -84,6 +92,9 @@ export class CloudExchangeStack extends ReadableStack {
     this.environment = env;
     this.derived = d;
     const allowDestroy = env.protection.allowDestroy;
+    // The logical backup of MongoDB: where the release's task has a client certificate and a backup password exists.
+    const dumpPossible = mongodumpRuns(env, d.release.tls !== undefined);
+    const standaloneDump = dumpPossible && env.variant === "standalone";
     const where: AwsLocation = { accountId: env.accountId, region: env.region, partition: d.partition };
 
     new AwsProvider(this, "aws", {
@@ -165,7 +176,8 @@ export class CloudExchangeStack extends ReadableStack {
               s3PrefixListId: network.newVpc?.s3GatewayEndpoint?.prefixListId ?? env.proxy.s3PrefixListId!,
             }
           : { via: "internet" },
-      peerPorts: env.variant === "ha" ? haPeerPorts(d.release) : undefined,
+      // The standalone node's MongoDB port for the logical backup task, at the HA peer rule's address.
+      peerPorts: env.variant === "ha" ? haPeerPorts(d.release) : standaloneDump ? [MONGODB_BACKUP_PEER_PORT] : undefined,
       extraEgress: env.egressRules,
     });
 
@@ -183,6 +195,9 @@ export class CloudExchangeStack extends ReadableStack {
 
     const release = d.release;
     const topology = env.variant === "ha" ? haTopology(d.haNamespace) : undefined;
+    // A standby holds its services at zero tasks, on a replica it cannot write, until it is promoted.
+    const standbyHeld = env.standby !== undefined && !env.standby.promoted;
+    const secretReplicas = env.replication ? [{ region: env.replication.region, kmsKeyId: standbyKeyAliasArn(env.accountId, env.replication) }] : undefined;
     const secrets = new CloudExchangeSecrets(
       this,
       "secrets",
@@ -195,9 +210,26 @@ export class CloudExchangeStack extends ReadableStack {
             release,
             topology: topology?.connections ?? { mongoHosts: ["localhost:27017"], rabbitmqHosts: ["localhost"] },
             allowDestroy,
+            replicas: secretReplicas,
           }
         : { ...env.secrets, mode: "existing" },
     );
+    // The logical backup's password (releases with TLS inside the task, whose MongoDB has the backup user).
+    // Kept whether or not the dump runs (the secret holds a value the data's backup user has).
+    const backupSecret = !release.tls
+      ? undefined
+      : env.secrets.mode === "generate"
+        ? new BackupSecret(this, "backup-secret", {
+            mode: "generate",
+            name: `ce/${env.name}/backup`,
+            kmsKeyArn: key.keyArn,
+            recoveryWindowDays: env.secrets.recoveryWindowDays,
+            replicas: secretReplicas,
+            allowDestroy,
+          })
+        : env.secrets.backupSecretArn
+          ? new BackupSecret(this, "backup-secret", { mode: "existing", secretArn: env.secrets.backupSecretArn })
+          : undefined;
 
     const storage = new FileSystem(this, "storage", {
       prefix: d.prefix,
@@ -205,9 +237,11 @@ export class CloudExchangeStack extends ReadableStack {
       throughputMode: env.storage.throughputMode,
       subnets: network.privateSubnets,
       securityGroupId: securityGroups.fileSystemSecurityGroup.id,
-      accessPoints: accessPointsFor(d.nodeCount, release),
+      accessPoints: [...accessPointsFor(d.nodeCount, release), ...(dumpPossible ? [MONGODB_BACKUPS] : [])],
       allowDestroy,
       adopt: env.adopt,
+      restored: env.storage.restoredFileSystem,
+      standby: env.standby ? { promoted: env.standby.promoted } : undefined,
     });
 
     const images = d.images;
@@ -223,6 +257,7 @@ export class CloudExchangeStack extends ReadableStack {
       env.caCertificateSecretArn,
       env.proxy?.urlsSecretArn,
       env.images.registryCredentialsSecretArn,
+      backupSecret?.secretArn,
       ...Object.values(env.application.secretEnvironment).map((s) => s.secretArn),
     ].filter((arn, i, all): arn is string => arn !== undefined && all.indexOf(arn) === i);
     const upgradeSteps = env.upgrade ? fcvWalkFrom50(images.mongodb, env.upgrade.featureCompatibilityVersion, env.upgrade.images) : [];
@@ -242,6 +277,8 @@ export class CloudExchangeStack extends ReadableStack {
         kmsKeyArns: [
           ...new Set([
             ...secrets.kmsKeyArns,
+            // A standby reads replicas of the primary's secrets, encrypted under its own key.
+            ...(env.standby ? [key.keyArn] : []),
             ...Object.values(env.application.secretEnvironment).flatMap((s) => (s.kmsKeyArn ? [s.kmsKeyArn] : [])),
           ]),
         ],
@@ -251,7 +288,6 @@ export class CloudExchangeStack extends ReadableStack {
         execute: logs.executeCommand ? { kmsKeyArn: key.keyArn, logGroupArn: logs.executeCommand.arn } : undefined,
       },
     });
-    storage.allowOnlyClient(roles.taskRoleArn);
 
     const cluster = env.cluster.existingClusterName
       ? new Cluster(this, "cluster", { mode: "existing", name: env.cluster.existingClusterName, ...where })
@@ -260,6 +296,64 @@ export class CloudExchangeStack extends ReadableStack {
           name: d.prefix,
           executeCommand: logs.executeCommand ? { kmsKeyArn: key.keyArn, logGroupName: logs.executeCommand.name } : undefined,
         });
+
+    // The standalone node's name, which the logical backup reaches its MongoDB by (HA names its nodes itself).
+    const nodeName = standaloneDump ? new StandaloneNodeName(this, "ha", { prefix: d.prefix, namespace: d.haNamespace, vpcId: network.vpcId }) : undefined;
+    const backups = new EnvironmentBackups(this, "backup", {
+      ...where,
+      prefix: d.prefix,
+      settings: env.backup,
+      kmsKeyArn: key.keyArn,
+      breakGlassRoleArn: breakGlassRoleArnOf(env),
+      createBreakGlassRole: env.backup.breakGlassRoleArn ? undefined : breakGlassRoleName(env.name),
+      fileSystemArn: storage.fileSystemArn,
+      recoveryPointTags: { Project: "cloud-exchange", Environment: env.name },
+      allowDestroy,
+      mongodump:
+        dumpPossible && !standbyHeld
+          ? {
+              container: {
+                image: imageUri(images.mongodb, cache),
+                certificatesDirectory: release.tls!.directory,
+                hosts: topology?.hostnames ?? [nodeName!.hostname],
+                replicaSet: topology !== undefined,
+                keep: env.backup.mongodump.keep,
+                passwordValueFrom: backupSecret!.password,
+                log: { group: logs.containers.name, region: env.region },
+                repositoryCredentialsArn: env.images.registryCredentialsSecretArn,
+              },
+              fileSystemId: storage.fileSystemId,
+              fileSystemArn: storage.fileSystemArn,
+              backupAccessPointId: storage.accessPoints.get(MONGODB_BACKUPS.key)!.id,
+              certificatesAccessPointId: storage.accessPoints.get("internal-certs")!.id,
+              executionRoleArn: roles.executionRoleArn,
+              clusterArn: cluster.clusterArn,
+              subnetIds: network.privateSubnetIds,
+              securityGroupId: securityGroups.taskSecurityGroup.id,
+            }
+          : undefined,
+    });
+    const dump = backups.mongodump;
+    storage.allowOnlyClient(
+      roles.taskRoleArn,
+      dump
+        ? {
+            roleArn: dump.role.arn,
+            writeAccessPointArn: storage.accessPoints.get(MONGODB_BACKUPS.key)!.arn,
+            readAccessPointArns: [storage.accessPoints.get("internal-certs")!.arn],
+          }
+        : undefined,
+    );
+    const replication = env.replication
+      ? new FileSystemReplication(this, "replication", {
+          prefix: d.prefix,
+          sourceFileSystemId: storage.fileSystemId,
+          region: env.replication.region,
+          destinationFileSystemId: env.replication.fileSystemId,
+          lagAlarmMinutes: env.replication.lagAlarmMinutes,
+          allowDestroy,
+        })
+      : undefined;
 
     const loadBalancer =
       ingress.mode === "alb"
@@ -297,6 +391,7 @@ export class CloudExchangeStack extends ReadableStack {
       secrets: {
         jwtSecret: secrets.jwtSecretArn,
         maintenancePassword: secrets.maintenance("MAINTENANCE_PASSWORD"),
+        backupPassword: backupSecret?.password,
         maintenancePasswordEscaped: secrets.maintenance("MAINTENANCE_PASSWORD_ESCAPED"),
         formerRootPassword: secrets.cluster("MONGO_ROOT_PASSWORD"),
         mongoConnectionString: secrets.maintenance("MONGO_CONNECTION_STRING"),
@@ -305,6 +400,7 @@ export class CloudExchangeStack extends ReadableStack {
         mongoReplicaKey: secrets.cluster("MONGO_REPLICA_KEY"),
       },
       log: { group: logs.containers.name, region: env.region, streamPrefix: env.name },
+      hostname: nodeName?.hostname,
       dataUpgrade:
         upgradeSteps.length > 0
           ? { mongodbSteps: upgradeSteps.map((s) => ({ featureCompatibilityVersion: s.featureCompatibilityVersion, image: imageUri(s.image, cache) })) }
@@ -321,6 +417,7 @@ export class CloudExchangeStack extends ReadableStack {
       platformVersion: env.workload.platformVersion,
       enableExecuteCommand: env.workload.enableExecuteCommand,
       targetGroupArn,
+      desiredCount: standbyHeld ? 0 : 1,
       dependsOn: [...storage.mountTargets, ...(loadBalancer?.listeners ?? []), ...(pullThrough ? [pullThrough.rule, pullThrough.repositoryTemplate] : [])],
     };
 
@@ -337,18 +434,20 @@ export class CloudExchangeStack extends ReadableStack {
       const workload = new StandaloneWorkload(this, "workload", {
         ...workloadCommon,
         subnetIds: network.privateSubnetIds,
+        serviceRegistryArn: nodeName?.discovery.arn,
       });
       this.services = [workload.service];
     }
 
     if (env.alarms.enabled) {
-      new Alarms(this, "alarms", {
+      const alarms = new Alarms(this, "alarms", {
         prefix: d.prefix,
         ...where,
         kmsKeyArn: key.keyArn,
         emails: env.alarms.emails,
         clusterName: cluster.clusterName,
-        services: this.services.map((s, i) => ({ label: ha ? `node-${i + 1}` : "service", serviceName: s.service.name })),
+        // A held standby runs no task: nothing to watch until it is promoted.
+        services: standbyHeld ? [] : this.services.map((s, i) => ({ label: ha ? `node-${i + 1}` : "service", serviceName: s.service.name })),
         cpuUtilizationPercent: env.alarms.cpuUtilizationPercent,
         memoryUtilizationPercent: env.alarms.memoryUtilizationPercent,
         evaluationPeriods: env.alarms.evaluationPeriods,
@@ -359,6 +458,8 @@ export class CloudExchangeStack extends ReadableStack {
         rabbitmqMembership: ha ? { logGroupName: logs.containers.name } : undefined,
         certificates: release.tls ? { logGroupName: logs.containers.name, renewBeforeDays: env.internalTls.renewBeforeDays } : undefined,
       });
+      backups.addAlarms(alarms.topic.arn, logs.containers.name);
+      replication?.addLagAlarm(alarms.topic.arn);
     }
 
     if (env.defender.enabled) {
@@ -390,6 +491,10 @@ export class CloudExchangeStack extends ReadableStack {
     output("service-names", this.services.map((s) => s.service.name), "ECS services running Cloud Exchange");
     output("file-system-id", storage.fileSystemId, "EFS file system holding all Cloud Exchange data");
     output("log-group-name", logs.containers.name, "CloudWatch log group of the containers");
+    output("backup-vault-name", backups.vault.vaultName, "AWS Backup vault of the environment (restores: docs/runbooks.md#restore)");
+    output("private-subnet-ids", network.privateSubnetIds, "Private subnets of the tasks and mount targets");
+    output("task-security-group-id", securityGroups.taskSecurityGroup.id, "Security group of the tasks");
+    output("file-system-security-group-id", securityGroups.fileSystemSecurityGroup.id, "Security group of the file system's mount targets");
     output(
       "secret-arns",
       { jwt_secret: secrets.jwtSecretArn, maintenance: secrets.maintenanceSecretArn, cluster: secrets.clusterSecretArn },

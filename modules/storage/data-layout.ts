@@ -41,6 +41,15 @@ const SHARED_BY_VOLUME: Readonly<Partial<Record<VolumeName, AccessPointSpec>>> =
   "ha-shared": { key: "ha-shared", path: "/data/ha-shared" },
 };
 
+/**
+ * Where the logical MongoDB backup writes its dumps: a directory of its own
+ * under /data (so the file-level backup takes the dumps into the vault, and
+ * a restore moves them back with the rest), behind an access point only the
+ * backup task mounts and only the backup role may write through
+ * (FileSystem.allowOnlyClients).
+ */
+export const MONGODB_BACKUPS: AccessPointSpec = { key: "mongodb-backups", path: "/data/backups/mongodb", permissions: "0700" };
+
 /** Per-node data: MongoDB, RabbitMQ and files-data must never share a directory between nodes. */
 function nodeData(volume: "mongo-data" | "rabbitmq-data" | "files-data", node: number, release: CloudExchangeRelease): AccessPointSpec {
   const directory = volume === "mongo-data" ? "mongo-data" : volume === "rabbitmq-data" ? release.rabbitmq.dataDirectory : "files-data";

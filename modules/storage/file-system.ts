@@ -1,7 +1,12 @@
 /**
  * The EFS file system that holds all Cloud Exchange data: KMS-encrypted,
- * backed up, reachable only through its mount targets, over TLS, by the
- * task role, and only through access points that fix the POSIX owner.
+ * reachable only through its mount targets, over TLS, by the task role (and
+ * the logical backup's role, through its own access point), and only through
+ * access points that fix the POSIX owner. Its automatic backup into the
+ * account's default vault is off: the environment's own backup plan backs it
+ * up into the environment's vault (modules/backup). The file system is one
+ * the stack created, one it adopted (the official template's), one restored
+ * from a recovery point, or, in a standby, the replica of its primary's.
  */
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
@@ -10,7 +15,7 @@ import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-pol
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { policyDocument } from "../iam/policy";
+import { policyDocument, PolicyStatement } from "../iam/policy";
 import { PrivateSubnet } from "../network/network";
 import { protectAdopted, protectFromDestroy } from "../protection";
 
@@ -50,6 +55,37 @@ export interface FileSystemProps {
    * the kept access points always carry prevent_destroy. Default: a new file system.
    */
   readonly adopt?: AdoptedFileSystem;
+  /**
+   * A file system AWS Backup restored the data into: imported at the file system's address with the
+   * settings that would replace it taken from here; it follows allowDestroy like one the stack created, and
+   * the stack creates its mount targets and access points. Default: none.
+   */
+  readonly restored?: RestoredFileSystemProps;
+  /**
+   * The file system is a standby's, the destination of its primary's replication: while held (not promoted)
+   * its replication overwrite protection is DISABLED, so EFS may replicate into it (EFS then reports
+   * REPLICATING, which Terraform leaves alone); once promoted it is ENABLED, as EFS sets it when the
+   * replication is deleted. Default: not a standby.
+   */
+  readonly standby?: { readonly promoted: boolean };
+}
+
+/** A file system restored from a recovery point. */
+export interface RestoredFileSystemProps {
+  /** File system ID. */
+  readonly fileSystemId: string;
+  /** Key it is encrypted with. */
+  readonly kmsKeyArn: string;
+}
+
+/** The logical backup's access to the file system: its role, the access point it writes and those it reads. */
+export interface BackupClient {
+  /** Role of the backup task. */
+  readonly roleArn: string;
+  /** The only access point it may write through, and that only it may use. */
+  readonly writeAccessPointArn: string;
+  /** Access points it may mount read-only besides (the TLS client certificate). */
+  readonly readAccessPointArns: readonly string[];
 }
 
 /** An existing file system, its mount targets and the access points to keep. */
@@ -95,26 +131,38 @@ export class FileSystem extends Construct {
   private readonly adopted: TerraformResource[] = [];
   private policy?: EfsFileSystemPolicy;
   private readonly backupPolicy: EfsBackupPolicy;
+  /** Whether the file system came from elsewhere (adopted or restored): imported, not created. */
+  readonly imported: boolean;
 
   constructor(scope: Construct, id: string, props: FileSystemProps) {
     super(scope, id);
     const adopt = props.adopt;
+    const restored = props.restored;
+    if (adopt && restored) throw new Error("a file system is either adopted or restored");
+    this.imported = adopt !== undefined || restored !== undefined;
     this.fileSystem = new EfsFileSystem(this, "file-system", {
       encrypted: true,
-      kmsKeyId: adopt ? adopt.kmsKeyArn : props.kmsKeyArn,
+      kmsKeyId: adopt ? adopt.kmsKeyArn : restored ? restored.kmsKeyArn : props.kmsKeyArn,
       performanceMode: adopt ? adopt.performanceMode : "generalPurpose",
       ...(adopt ? { creationToken: adopt.creationToken } : {}),
       throughputMode: props.throughputMode,
+      ...(props.standby ? { protection: { replicationOverwrite: props.standby.promoted ? "ENABLED" : "DISABLED" } } : {}),
+      // A held standby's protection reads REPLICATING while EFS replicates into it; the failover changes it.
+      ...(props.standby && !props.standby.promoted ? { lifecycle: { ignoreChanges: ["protection"] } } : {}),
       tags: { Name: `${props.prefix}-data` },
     });
     if (adopt) this.adopt(this.fileSystem, adopt.fileSystemId);
-    else protectFromDestroy(this.fileSystem, props.allowDestroy ?? false);
+    else {
+      if (restored) this.fileSystem.importFrom(restored.fileSystemId);
+      protectFromDestroy(this.fileSystem, props.allowDestroy ?? false);
+    }
     this.fileSystemId = this.fileSystem.id;
     this.fileSystemArn = this.fileSystem.arn;
 
+    // The account's default vault has no policy of the environment's; the environment's own plan backs it up.
     this.backupPolicy = new EfsBackupPolicy(this, "backup-policy", {
       fileSystemId: this.fileSystemId,
-      backupPolicy: { status: "ENABLED" },
+      backupPolicy: { status: "DISABLED" },
     });
     this.mountTargets = props.subnets.map((subnet) => {
       const target = new EfsMountTarget(this, `mount-target_${subnet.zone}`, {
@@ -154,6 +202,17 @@ export class FileSystem extends Construct {
   }
 
   /**
+   * What Terraform holds of the file system itself: the file system, its
+   * mount targets and access points, and the backup and file system policies
+   * on it. A restore takes these out of the state (`terraform state rm`) so
+   * that the restored file system takes the file system's place and the rest
+   * is created for it, while the old file system stays as it is.
+   */
+  fileSystemResources(): TerraformResource[] {
+    return [this.fileSystem, ...this.mountTargets, ...this.accessPoints.values(), this.backupPolicy, ...(this.policy ? [this.policy] : [])];
+  }
+
+  /**
    * What Terraform manages of an adopted deployment's data: the file system,
    * mount targets and access points it imported, and the backup and file
    * system policies it sets on that file system. These must leave the state
@@ -173,47 +232,106 @@ export class FileSystem extends Construct {
    * (which fix the POSIX user and root directory). Called once the task role
    * exists (the role's own policy names this file system).
    */
-  allowOnlyClient(roleArn: string): EfsFileSystemPolicy {
+  allowOnlyClient(roleArn: string, backup?: BackupClient): EfsFileSystemPolicy {
     this.policy = new EfsFileSystemPolicy(this, "file-system-policy", {
       fileSystemId: this.fileSystemId,
       bypassPolicyLockoutSafetyCheck: false,
-      policy: policyDocument([
-        {
-          Sid: "TaskRoleMountsOverTlsThroughMountTargets",
-          Effect: "Allow",
-          Principal: { AWS: roleArn },
-          Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-          Resource: this.fileSystemArn,
-          Condition: {
-            Bool: { "aws:SecureTransport": "true", "elasticfilesystem:AccessedViaMountTarget": "true" },
-          },
-        },
-        {
-          Sid: "DenyUnencryptedTransport",
-          Effect: "Deny",
-          Principal: { AWS: "*" },
-          Action: "*",
-          Resource: this.fileSystemArn,
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-        {
-          Sid: "DenyEveryOtherPrincipal",
-          Effect: "Deny",
-          Principal: { AWS: "*" },
-          Action: [...EFS_CLIENT_ACTIONS],
-          Resource: this.fileSystemArn,
-          Condition: { ArnNotEquals: { "aws:PrincipalArn": roleArn } },
-        },
-        {
-          Sid: "DenyRequestsWithoutAnAccessPoint",
-          Effect: "Deny",
-          Principal: { AWS: "*" },
-          Action: [...EFS_CLIENT_ACTIONS],
-          Resource: this.fileSystemArn,
-          Condition: { Null: { "elasticfilesystem:AccessPointArn": "true" } },
-        },
-      ]),
+      policy: policyDocument(fileSystemPolicyStatements(this.fileSystemArn, roleArn, backup)),
     });
     return this.policy;
   }
+}
+
+/**
+ * The file system policy: exactly the task role (and the backup role) mount
+ * over TLS through mount targets and access points; the backup directory's
+ * access point is the backup role's alone, and the backup role writes through
+ * nothing else and reads only its client certificate besides.
+ */
+export function fileSystemPolicyStatements(fileSystemArn: string, roleArn: string, backup?: BackupClient): PolicyStatement[] {
+  const clients = backup ? [roleArn, backup.roleArn] : roleArn;
+  const overTlsThroughMountTargets = { Bool: { "aws:SecureTransport": "true", "elasticfilesystem:AccessedViaMountTarget": "true" } };
+  return [
+    {
+      Sid: "TaskRoleMountsOverTlsThroughMountTargets",
+      Effect: "Allow",
+      Principal: { AWS: roleArn },
+      Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+      Resource: fileSystemArn,
+      Condition: overTlsThroughMountTargets,
+    },
+    ...(backup
+      ? [
+          {
+            Sid: "BackupRoleMountsOverTlsThroughMountTargets",
+            Effect: "Allow" as const,
+            Principal: { AWS: backup.roleArn },
+            Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+            Resource: fileSystemArn,
+            Condition: overTlsThroughMountTargets,
+          },
+        ]
+      : []),
+    {
+      Sid: "DenyUnencryptedTransport",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: "*",
+      Resource: fileSystemArn,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    {
+      Sid: "DenyEveryOtherPrincipal",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: [...EFS_CLIENT_ACTIONS],
+      Resource: fileSystemArn,
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": clients } },
+    },
+    {
+      Sid: "DenyRequestsWithoutAnAccessPoint",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: [...EFS_CLIENT_ACTIONS],
+      Resource: fileSystemArn,
+      Condition: { Null: { "elasticfilesystem:AccessPointArn": "true" } },
+    },
+    ...(backup
+      ? [
+          {
+            Sid: "OnlyTheBackupRoleUsesTheBackupDirectory",
+            Effect: "Deny" as const,
+            Principal: { AWS: "*" },
+            Action: [...EFS_CLIENT_ACTIONS],
+            Resource: fileSystemArn,
+            Condition: {
+              ArnEquals: { "elasticfilesystem:AccessPointArn": backup.writeAccessPointArn },
+              ArnNotEquals: { "aws:PrincipalArn": backup.roleArn },
+            },
+          },
+          {
+            Sid: "TheBackupRoleWritesOnlyTheBackupDirectory",
+            Effect: "Deny" as const,
+            Principal: { AWS: "*" },
+            Action: ["elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"],
+            Resource: fileSystemArn,
+            Condition: {
+              ArnEquals: { "aws:PrincipalArn": backup.roleArn },
+              ArnNotEquals: { "elasticfilesystem:AccessPointArn": backup.writeAccessPointArn },
+            },
+          },
+          {
+            Sid: "TheBackupRoleReadsOnlyItsClientCertificate",
+            Effect: "Deny" as const,
+            Principal: { AWS: "*" },
+            Action: ["elasticfilesystem:ClientMount"],
+            Resource: fileSystemArn,
+            Condition: {
+              ArnEquals: { "aws:PrincipalArn": backup.roleArn },
+              ArnNotEquals: { "elasticfilesystem:AccessPointArn": [backup.writeAccessPointArn, ...backup.readAccessPointArns] },
+            },
+          },
+        ]
+      : []),
+  ];
 }

@@ -12,6 +12,8 @@
  * next step needs.
  */
 import { connectionStrings, releaseOf } from "../releases";
+import { runRestoreHelper } from "../restore/restore-helper-task";
+import { stepScript } from "../restore/shell-steps";
 import type { Environment } from "../config";
 import { keptLogicalIds, retainAwkProgram } from "./template-retain";
 import { templateSettingsCheck } from "./template-settings";
@@ -21,8 +23,8 @@ export { TEMPLATE_LOGICAL_IDS, retainAwkProgram } from "./template-retain";
 /** The AWS Backup vault and service role the on-demand backup uses (AWS Backup's defaults). */
 export const CUTOVER_BACKUP = { vault: "Default", roleName: "AWSBackupDefaultServiceRole", rolePath: "service-role/" } as const;
 
-/** Where the backup's placeholder restore section lives (docs/runbooks.md). */
-export const RESTORE_REFERENCE = "restore the backup (npm run restore, docs/runbooks.md#restore)";
+/** What the rollback does before CE 5.0 starts again on data the upgrade moved on (its first step, R1). */
+export const RESTORE_REFERENCE = "R1 puts step 4's backup back in the template's file system";
 
 /** One step of the cut-over. */
 export interface CutoverStep {
@@ -67,11 +69,13 @@ function recordStep(env: Environment, names: Names): CutoverStep {
   const adopt = env.adopt!;
   const { saved } = names;
   return {
-    title: "Record what a rollback needs: the template's file system policy (or that it has none) and mount-target security groups",
+    title: "Record what a rollback needs: the template's file system policy (or that it has none), its backup policy and mount-target security groups",
     commands: [
       STOP_FUNCTION,
       `rm -f ${saved("template-efs-policy.json")} ${saved("template-efs-policy.none")}`,
       `if aws efs describe-file-system-policy --file-system-id ${adopt.fileSystemId} --query Policy --output text > ${saved("template-efs-policy.json")} 2> ${saved("error.txt")}; then echo "recorded the file system policy"; elif grep -q PolicyNotFound ${saved("error.txt")}; then rm -f ${saved("template-efs-policy.json")}; touch ${saved("template-efs-policy.none")}; echo "the file system has no policy: recorded as none"; else cat ${saved("error.txt")}; stop "cannot read the file system policy of ${adopt.fileSystemId}"; fi`,
+      // The stack turns the automatic backup to the default vault off (its own vault backs the data up); the rollback gives the template its own setting back.
+      `aws efs describe-backup-policy --file-system-id ${adopt.fileSystemId} --query BackupPolicy.Status --output text > ${saved("template-backup-policy.txt")} 2> /dev/null || echo DISABLED > ${saved("template-backup-policy.txt")}`,
       ...Object.values(adopt.mountTargetIds).map(
         (id) =>
           `aws efs describe-mount-target-security-groups --mount-target-id ${id} --query SecurityGroups --output text > ${saved(`${id}-security-groups.txt`)} && [ -s ${saved(`${id}-security-groups.txt`)} ] || stop "cannot read the security groups of mount target ${id}"`,
@@ -188,7 +192,8 @@ function retireStep(env: Environment, names: Names): CutoverStep {
 }
 
 /**
- * Rollback, part 1: runs at any step before the last and never fails for
+ * Rollback, the hand-back: runs at any step before the last (after the
+ * restore of step 4's backup when the data upgrade ran) and never fails for
  * what has not happened yet (no service, no state, nothing recorded).
  */
 function handBackStep(env: Environment, names: Names, adoptedAddresses: readonly string[]): CutoverStep {
@@ -197,7 +202,7 @@ function handBackStep(env: Environment, names: Names, adoptedAddresses: readonly
   const policy = saved("template-efs-policy.json");
   return {
     rollback: true,
-    title: `Rollback, at any step before the last: stop ${stackName}'s service if it runs, take the template's data out of Terraform's state (so no later plan of ${stackName} can change or destroy it), and give the file system policy and mount-target security groups back to the template`,
+    title: `Rollback, at any step before the last: stop ${stackName}'s service if it runs, take the template's data out of Terraform's state (so no later plan of ${stackName} can change or destroy it), and give the file system policy, backup policy and mount-target security groups back to the template`,
     commands: [
       `export AWS_REGION=${env.region}`,
       `if [ "$(aws ecs describe-services --cluster ${stackName} --services ${stackName} --query "services[?status=='ACTIVE'] | length(@)" --output text 2> /dev/null)" = 1 ]; then`,
@@ -218,6 +223,7 @@ function handBackStep(env: Environment, names: Names, adoptedAddresses: readonly
       `if [ -s ${policy} ]; then aws efs put-file-system-policy --file-system-id ${adopt.fileSystemId} --policy file://${policy} --query FileSystemId --output text;`,
       `elif [ -e ${saved("template-efs-policy.none")} ]; then aws efs delete-file-system-policy --file-system-id ${adopt.fileSystemId};`,
       `else echo "no file system policy recorded (step 2 did not run): the policy was never changed"; fi`,
+      `if [ -s ${saved("template-backup-policy.txt")} ]; then aws efs put-backup-policy --file-system-id ${adopt.fileSystemId} --backup-policy Status=$(cat ${saved("template-backup-policy.txt")}) --query BackupPolicy.Status --output text; fi`,
       ...Object.values(adopt.mountTargetIds).map((id) => {
         const groups = saved(`${id}-security-groups.txt`);
         return `if [ -s ${groups} ]; then aws efs modify-mount-target-security-groups --mount-target-id ${id} --security-groups $(cat ${groups}); else echo "no security groups recorded for ${id} (step 2 did not run): they were never changed"; fi`;
@@ -226,17 +232,71 @@ function handBackStep(env: Environment, names: Names, adoptedAddresses: readonly
   };
 }
 
-/** Rollback, part 2: the template's CE starts again on data it can open. */
+/**
+ * Rollback after the data upgrade ran (step 6 with upgrade): CE 5.0 cannot
+ * open the upgraded data, so step 4's recovery point is restored into the
+ * template's file system (AWS Backup writes it to aws-backup-restore_<time>/
+ * there, never in place) and a one-off task of this environment moves it to
+ * /data, keeping the upgraded data beside it as data.before-restore-<time>.
+ * The file system policy this stack set is lifted first (the helper mounts
+ * the root, which the policy refuses); the hand-back (R2) then puts the
+ * template's own policy back. Before step 6 the data is untouched and this
+ * step only says so.
+ */
+function rollbackRestoreStep(env: Environment, names: Names): CutoverStep {
+  const adopt = env.adopt!;
+  const { saved, stackName, stackDir } = names;
+  const cluster = env.cluster.existingClusterName ?? stackName;
+  const { roleName, rolePath } = CUTOVER_BACKUP;
+  const body = [
+    `export AWS_REGION=${env.region}`,
+    `if [ "$(aws ecs describe-services --cluster ${cluster} --services ${stackName} --query "services[?status=='ACTIVE'] | length(@)" --output text 2> /dev/null)" != 1 ]; then echo "${stackName} was never deployed (step 6 did not run): the template's data is as step 4 backed it up, nothing to restore"; return 0; fi`,
+    `[ -s ${saved("recovery-point.txt")} ] || { echo "STOP: no recovery point recorded (step 4 did not complete): restore a backup of ${adopt.fileSystemId} taken before step 6 by hand (docs/upgrades.md)"; return 1; }`,
+    `aws ecs update-service --cluster ${cluster} --service ${stackName} --desired-count 0 --query service.desiredCount --output text > /dev/null || { echo "STOP: cannot stop ${stackName}"; return 1; }`,
+    `aws ecs wait services-stable --cluster ${cluster} --services ${stackName}`,
+    `job=$(aws backup start-restore-job --recovery-point-arn "$(cat ${saved("recovery-point.txt")})" --iam-role-arn arn:aws:iam::${env.accountId}:role/${rolePath}${roleName} --metadata "file-system-id=${adopt.fileSystemId},newFileSystem=false,Encrypted=true,KmsKeyId=${adopt.kmsKeyArn},PerformanceMode=${adopt.performanceMode}" --query RestoreJobId --output text) || { echo "STOP: the restore job did not start"; return 1; }`,
+    `echo "restore job: $job"`,
+    "while :; do",
+    `  status=$(aws backup describe-restore-job --restore-job-id "$job" --query Status --output text)`,
+    '  case "$status" in',
+    "    COMPLETED) break ;;",
+    `    FAILED|ABORTED) echo "STOP: restore job $job ended $status ($(aws backup describe-restore-job --restore-job-id "$job" --query StatusMessage --output text))"; return 1 ;;`,
+    "    CREATED|PENDING|RUNNING) sleep 30 ;;",
+    `    *) echo "STOP: cannot read restore job $job (status: '$status')"; return 1 ;;`,
+    "  esac",
+    "done",
+    `aws efs delete-file-system-policy --file-system-id ${adopt.fileSystemId} || { echo "STOP: cannot lift ${stackName}'s file system policy for the helper"; return 1; }`,
+    `echo ${adopt.fileSystemId} > ${saved("file-system.txt")}`,
+    `echo ${cluster} > ${saved("cluster.txt")}`,
+    `echo ${env.network.mode === "existing" ? env.network.privateSubnetIds.join(" ") : `"$(terraform -chdir=${stackDir} output -json private-subnet-ids | python3 -c 'import json, sys; print(" ".join(json.load(sys.stdin)))')"`} > ${saved("subnets.txt")}`,
+    `terraform -chdir=${stackDir} output -raw task-security-group-id > ${saved("task-security-group.txt")} || { echo "STOP: cannot read ${stackName}'s task security group (run npx cdktf synth and terraform -chdir=${stackDir} init first)"; return 1; }`,
+    ...runRestoreHelper(env, "move", {
+      fileSystemId: saved("file-system.txt"),
+      cluster: saved("cluster.txt"),
+      subnets: saved("subnets.txt"),
+      securityGroup: saved("task-security-group.txt"),
+      taskDefinition: saved("restore-move.json"),
+    }),
+    `echo "step 4's backup is back at /data; the upgraded data is beside it as /data.before-restore-<time>"`,
+  ];
+  return {
+    rollback: true,
+    title: `Rollback after the data upgrade (step 6) ran, before anything else: put step 4's backup back in the template's file system, which CE 5.0 can open (the upgraded data stays beside it)`,
+    commands: stepScript({ label: "R1", title: "", commands: body }).split("\n"),
+  };
+}
+
+/** Rollback, last part: the template's CE starts again on data it can open. */
 function restartTemplateStep(env: Environment): CutoverStep {
   const template = env.adopt!.officialStack;
   const upgraded = env.upgrade !== undefined;
   return {
     rollback: true,
     title: upgraded
-      ? `Start the template's Cloud Exchange again, on data CE 5.0 can open: before step 6 the data is untouched; after it the data upgrade has moved it on, so first ${RESTORE_REFERENCE}: step 4's, given to the template`
+      ? `Start the template's Cloud Exchange again, on data CE 5.0 can open: before step 6 the data is untouched; after it the data upgrade has moved it on, so ${RESTORE_REFERENCE} first`
       : "Start the template's Cloud Exchange again",
     commands: [
-      ...(upgraded ? [`# After step 6, first ${RESTORE_REFERENCE}: CE 5.0's MongoDB refuses the upgraded data.`] : []),
+      ...(upgraded ? [`# After step 6, ${RESTORE_REFERENCE} first: CE 5.0's MongoDB refuses the upgraded data.`] : []),
       `aws ecs update-service --cluster ${template.clusterName} --service ${template.serviceName} --desired-count 1 --query service.desiredCount --output text`,
       `aws ecs wait services-stable --cluster ${template.clusterName} --services ${template.serviceName}`,
     ],
@@ -261,6 +321,7 @@ export function cutoverSteps(env: Environment, adoptedAddresses: readonly string
     deployStep(env, names),
     verifyStep(env, names),
     retireStep(env, names),
+    ...(env.upgrade ? [rollbackRestoreStep(env, names)] : []),
     handBackStep(env, names, adoptedAddresses),
     restartTemplateStep(env),
   ];

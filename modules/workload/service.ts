@@ -31,6 +31,8 @@ export interface CloudExchangeServiceProps {
   readonly serviceRegistryArn?: string;
   /** Resources that must exist first (EFS mount targets, listeners, the previous HA node). Default: none. */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /** Tasks the service runs. Default 1; 0 for a standby held until its promotion. */
+  readonly desiredCount?: number;
   /** Wait for a steady state on apply. Default true. */
   readonly waitForSteadyState?: boolean;
   /**
@@ -54,7 +56,7 @@ export class CloudExchangeService extends Construct {
       name: props.name,
       cluster: props.clusterArn,
       taskDefinition: props.taskDefinitionArn,
-      desiredCount: 1,
+      desiredCount: props.desiredCount ?? 1,
       launchType: "FARGATE",
       platformVersion: props.platformVersion,
       schedulingStrategy: "REPLICA",

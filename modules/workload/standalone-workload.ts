@@ -11,6 +11,8 @@ import { addWorkloadNode, WorkloadProps } from "./workload-node";
 export interface StandaloneWorkloadProps extends WorkloadProps {
   /** Private subnets the task may run in. */
   readonly subnetIds: readonly string[];
+  /** Cloud Map service of the node (its stable name). Default: none. */
+  readonly serviceRegistryArn?: string;
 }
 
 /** One task definition and one service. */
@@ -22,7 +24,7 @@ export class StandaloneWorkload extends Construct {
 
   constructor(scope: Construct, id: string, props: StandaloneWorkloadProps) {
     super(scope, id);
-    const node = addWorkloadNode(this, props, { name: props.prefix, number: 1, subnetIds: props.subnetIds });
+    const node = addWorkloadNode(this, props, { name: props.prefix, number: 1, subnetIds: props.subnetIds, serviceRegistryArn: props.serviceRegistryArn });
     this.taskDefinition = node.taskDefinition;
     this.service = node.service;
   }

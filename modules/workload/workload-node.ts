@@ -36,6 +36,8 @@ export interface WorkloadProps {
   readonly targetGroupArn?: string;
   /** Resources the services wait for (mount targets, listeners). */
   readonly dependsOn: readonly ITerraformDependable[];
+  /** Tasks each node's service runs. Default 1; 0 for a standby held until its promotion. */
+  readonly desiredCount?: number;
 }
 
 /** Access point IDs of a node's EFS volumes. */
@@ -95,6 +97,7 @@ export function addWorkloadNode(scope: Construct, props: WorkloadProps, options:
     enableExecuteCommand: props.enableExecuteCommand,
     targetGroupArn: props.targetGroupArn,
     serviceRegistryArn: options.serviceRegistryArn,
+    desiredCount: props.desiredCount,
     waitForSteadyState: true,
     rollbackOnFailure: props.spec.dataUpgrade === undefined,
     dependsOn: [...props.dependsOn, ...(options.after ?? [])],

@@ -122,14 +122,18 @@ function subnetZoneOf(stack: Json, serviceName: string, subnets: Map<string, { z
 /** docs/architecture.md: one diagram per variant, from the shipped environments. */
 export function renderArchitecture(): string {
   const environments = parseEnvironments(environmentSources());
-  // The most production-like environment of each variant: the largest, then one with a certificate.
-  const rank = (e: Environment) => [e.size.preset === "large" ? 2 : e.size.preset === "medium" ? 1 : 0, e.ingress.mode === "alb" && e.ingress.certificateArn ? 1 : 0];
+  // The most production-like environment of each variant: one that runs (not a held standby), the largest, then one with a certificate.
+  const rank = (e: Environment) => [
+    e.standby && !e.standby.promoted ? 0 : 1,
+    e.size.preset === "large" ? 2 : e.size.preset === "medium" ? 1 : 0,
+    e.ingress.mode === "alb" && e.ingress.certificateArn ? 1 : 0,
+  ];
   const pick = (variant: string) =>
     environments
       .filter((e) => e.variant === variant)
       .sort((a, b) => {
         const [x, y] = [rank(a), rank(b)];
-        return y[0] - x[0] || y[1] - x[1];
+        return y[0] - x[0] || y[1] - x[1] || y[2] - x[2];
       })[0];
   const sections: string[] = [
     "# Architecture",

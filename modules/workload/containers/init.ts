@@ -27,9 +27,9 @@ export const INIT_MOUNTS: Readonly<Partial<Record<VolumeName, string>>> = {
   "mongo-keyfile": INIT_PATHS.mongoKeyfile,
 };
 
-/** The leaf certificate's SAN: the release's names, plus the HA node names. */
-export function subjectAltNames(release: CloudExchangeRelease, node?: HaNodeSpec): string[] {
-  return [...(release.tls?.subjectAltNames ?? []), ...(node?.nodeHostnames ?? []).map((h) => `DNS:${h}`)];
+/** The leaf certificate's SAN: the release's names, plus the HA node names or the standalone node's name. */
+export function subjectAltNames(release: CloudExchangeRelease, node?: HaNodeSpec, hostname?: string): string[] {
+  return [...(release.tls?.subjectAltNames ?? []), ...(node?.nodeHostnames ?? (hostname ? [hostname] : [])).map((h) => `DNS:${h}`)];
 }
 
 /** The init container; `mountPoints` are the directories to make in task-local volumes (nested-mounts.ts). */
@@ -60,7 +60,7 @@ export function initContainer(context: TaskContext, mountPoints: ReadonlyMap<Vol
             CE_TLS_DIR: INIT_PATHS.internalCerts,
             CE_TLS_CA_DIR: INIT_PATHS.internalCa,
             CE_UI_CERT_DIR: INIT_PATHS.uiCertificate,
-            CE_TLS_SAN: subjectAltNames(release, node).join(","),
+            CE_TLS_SAN: subjectAltNames(release, node, spec.hostname).join(","),
             CE_TLS_LEAF_DAYS: tls.leafDays,
             CE_TLS_CA_DAYS: tls.caDays,
             CE_TLS_UI_DAYS: tls.uiCertificateDays,

@@ -58,6 +58,8 @@ export function mongodbContainer(context: TaskContext, lastUpgradeStep?: string)
       { name: "MONGODB_PASSWORD", valueFrom: spec.secrets.maintenancePassword },
       // Root's password before 0.2.0, from which the entrypoint moves root back.
       ...(tls ? [{ name: "CE_PREVIOUS_ROOT_PASSWORD", valueFrom: spec.secrets.formerRootPassword }] : []),
+      // The backup user's password: created with the data (init.sh's first-start script), kept by the entrypoint.
+      ...(tls && spec.secrets.backupPassword ? [{ name: "MONGO_BACKUP_PASSWORD", valueFrom: spec.secrets.backupPassword }] : []),
       ...context.proxySecrets,
     ],
     mountPoints: [

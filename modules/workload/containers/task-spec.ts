@@ -91,6 +91,8 @@ export interface TaskSecrets {
   readonly rabbitmqCookie: string;
   /** The MongoDB replica-set keyfile (HA). */
   readonly mongoReplicaKey: string;
+  /** The password of MongoDB's backup user, which the mongodb container creates or updates. Default: none (no backup user). */
+  readonly backupPassword?: string;
 }
 
 /** Everything the containers are built from. */
@@ -123,6 +125,11 @@ export interface CloudExchangeTaskSpec {
   readonly log: { readonly group: string; readonly region: string; readonly streamPrefix: string };
   /** HA node identity. Default: none (standalone). */
   readonly node?: HaNodeSpec;
+  /**
+   * The standalone node's DNS name (Cloud Map), added to the internal certificate's names so a client
+   * outside the task (the logical backup) checks the host it reaches. Default: none.
+   */
+  readonly hostname?: string;
   /**
    * A data upgrade to run before the release's own mongod starts: the MongoDB feature-compatibility
    * steps with the image URIs ECS pulls for them (modules/upgrade). Default: none.

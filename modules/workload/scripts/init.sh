@@ -9,7 +9,9 @@ rabbitmq_conf_dir="${CE_RABBITMQ_CONF_DIR:-/rabbitmq-conf}"
 keyfile_dir="${CE_MONGO_KEYFILE_DIR:-/mongo-keyfile}"
 database_uid="${CE_DATABASE_UID:-1001}"
 
-# 1. MongoDB's first-start script: creates Cloud Exchange's database user. The
+# 1. MongoDB's first-start script: creates Cloud Exchange's database user (and
+#    the logical backup's user, with MongoDB's backup role, when the mongodb
+#    container has its password). The
 #    image's entrypoint sources it only when the data directory is empty, with
 #    the password from the mongodb container's own environment. The values
 #    reach the JavaScript as JSON strings, escaped by the script itself, so a
@@ -25,6 +27,12 @@ ce_json_string() {
 "${mongo[@]}" "$MONGO_INITDB_DATABASE" <<EOJS
 db.createUser({ user: $(ce_json_string "$MONGODB_USERNAME"), pwd: $(ce_json_string "$MONGODB_PASSWORD"), roles: [{ role: "dbOwner", db: $(ce_json_string "$MONGO_INITDB_DATABASE") }] });
 EOJS
+# The logical backup's user (MongoDB's built-in backup role), when the task has its password.
+if [ -n "${MONGO_BACKUP_PASSWORD:-}" ]; then
+"${mongo[@]}" admin <<EOJS
+db.createUser({ user: "ce-backup", pwd: $(ce_json_string "$MONGO_BACKUP_PASSWORD"), roles: [{ role: "backup", db: "admin" }] });
+EOJS
+fi
 SCRIPT
 chmod 0644 "$mongo_init_dir/10-cloud-exchange-user.sh"
 echo "init: wrote the MongoDB first-start script"

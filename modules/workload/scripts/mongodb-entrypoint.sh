@@ -8,6 +8,10 @@
 #   root back to MONGO_INITDB_ROOT_PASSWORD, the maintenance password CE's
 #   core logs in as root with: on a standalone mongod or the primary; a
 #   secondary waits for the change to replicate;
+# - when MONGO_BACKUP_PASSWORD is set, it makes sure the logical backup's
+#   user ce-backup exists with MongoDB's backup role and that password
+#   (created, or updated when the secret changed): on a standalone mongod or
+#   the primary; a secondary leaves it to replication;
 # - when MONGODB_AUTOCOMPACT_ENABLED is true it turns on CE 6.1's autoCompact
 #   (standalone, PRIMARY or SECONDARY; like CE, it waits as long as it takes
 #   for an HA member to become one).
@@ -58,6 +62,27 @@ move_root_password() {
   echo "mongodb: root does not use the maintenance password: neither password worked or this node never saw the change (${result:-no answer})"
 }
 
+ensure_backup_user() {
+  local result attempt=0
+  while attempt=$((attempt + 1)); do
+    result="$(as_root "
+      var admin = db.getSiblingDB('admin');
+      var hello = db.adminCommand({ hello: 1 });
+      var roles = [{ role: 'backup', db: 'admin' }];
+      if (hello.setName && !hello.isWritablePrimary) { print(hello.setName && hello.secondary ? 'SECONDARY' : 'WAIT'); }
+      else if (admin.getUser('ce-backup') === null) { admin.createUser({ user: 'ce-backup', pwd: process.env.MONGO_BACKUP_PASSWORD, roles: roles }); print('CREATED'); }
+      else { admin.updateUser('ce-backup', { pwd: process.env.MONGO_BACKUP_PASSWORD, roles: roles }); print('UPDATED'); }" || true)"
+    case "$result" in
+      CREATED) echo "mongodb: created the backup user"; return 0 ;;
+      UPDATED) echo "mongodb: the backup user has the backup password"; return 0 ;;
+      SECONDARY) echo "mongodb: the backup user is the primary's to keep (this member is a secondary)"; return 0 ;;
+    esac
+    another "$attempt" || break
+    sleep "$poll"
+  done
+  echo "mongodb: the backup user was not checked: mongod never became ready as root (${result:-no answer})"
+}
+
 enable_auto_compact() {
   local state result attempt=0
   while attempt=$((attempt + 1)); do
@@ -75,10 +100,11 @@ enable_auto_compact() {
   echo "mongodb: autoCompact not enabled: mongod never became ready"
 }
 
-if [ -n "${CE_PREVIOUS_ROOT_PASSWORD:-}" ] || [ "${MONGODB_AUTOCOMPACT_ENABLED:-false}" = "true" ]; then
+if [ -n "${CE_PREVIOUS_ROOT_PASSWORD:-}" ] || [ -n "${MONGO_BACKUP_PASSWORD:-}" ] || [ "${MONGODB_AUTOCOMPACT_ENABLED:-false}" = "true" ]; then
   (
     sleep "$delay"
     if [ -n "${CE_PREVIOUS_ROOT_PASSWORD:-}" ]; then move_root_password; fi
+    if [ -n "${MONGO_BACKUP_PASSWORD:-}" ]; then ensure_backup_user; fi
     if [ "${MONGODB_AUTOCOMPACT_ENABLED:-false}" = "true" ]; then enable_auto_compact; fi
   ) &
 fi
