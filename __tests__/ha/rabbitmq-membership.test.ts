@@ -105,4 +105,30 @@ describe("RabbitMQ membership decisions (rabbitmq-cluster.sh, pretend cluster)",
     expect(result.stdout).toContain(`target=${node(2)}`);
     expect(result.stderr).toContain(`${node(2)} forgot the lost ${node(3)}; joining again under the same name`);
   });
+  /** The watch after startup with a join target, every CLI call logged; the pause ends the (pretend) server. */
+  const watchJoined = (self: number, target: number) =>
+    membership(
+      self,
+      [
+        `eval "original_$(declare -f ce_ctl)"`,
+        `ce_ctl() { echo "$*" >> "${dir}/calls"; original_ce_ctl "$@"; }`,
+        `ce_join_target=${node(target)}; sleep 60 & server=$!; sleep() { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; }; ce_cluster_watch "$server"`,
+      ].join("\n"),
+    );
+  const resets = () => readFileSync(join(dir, "calls"), "utf8").split("\n").filter((call) => / (stop_app|reset|join_cluster)$| join_cluster /.test(call));
+
+  it("never resets a node because its join target's status could not be read (busy or briefly unreachable)", () => {
+    cluster(3, NODES, NODES);
+    const result = watchJoined(3, 1);
+    expect(result.stderr).toContain(`cannot read the cluster status of ${node(1)}; leaving the join to peer discovery`);
+    expect(resets()).toEqual([]);
+  });
+
+  it("joins explicitly when the join target answers without this node", () => {
+    cluster(1, [node(1), node(2)], [node(1), node(2)]);
+    cluster(3, [node(3)], [node(3)]);
+    const result = watchJoined(3, 1);
+    expect(result.stderr).toContain(`peer discovery did not join it; joining ${node(1)} explicitly`);
+    expect(resets()).toEqual([`rabbitmqctl ${node(3)} stop_app`, `rabbitmqctl ${node(3)} reset`, `rabbitmqctl ${node(3)} join_cluster ${node(1)}`]);
+  });
 });

@@ -132,7 +132,18 @@ ce_cluster_watch() {
     kill -0 "$server_pid" 2>/dev/null || return 0
     sleep 2
   done
-  if [ -n "$ce_join_target" ] && ! ce_cluster_field "$ce_join_target" running_nodes | grep -qx "$ce_self"; then
+  # Joins explicitly only on the join target's own word that this node is not running with it: a
+  # status that cannot be read (the target busy or briefly unreachable) is no reason to reset a node.
+  local target_view="" attempt
+  if [ -n "$ce_join_target" ]; then
+    for attempt in 1 2 3 4 5 6 7 8 9 10; do
+      target_view="$(ce_cluster_status "$ce_join_target")"
+      [ -n "$target_view" ] && break
+      sleep 3
+    done
+    [ -n "$target_view" ] || ce_cluster_log "cannot read the cluster status of $ce_join_target; leaving the join to peer discovery"
+  fi
+  if [ -n "$target_view" ] && ! ce_status_field "$target_view" running_nodes | grep -qx "$ce_self"; then
     ce_cluster_log "peer discovery did not join it; joining $ce_join_target explicitly"
     ce_ctl rabbitmqctl "$ce_self" stop_app >/dev/null
     ce_ctl rabbitmqctl "$ce_self" reset >/dev/null
