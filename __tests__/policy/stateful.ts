@@ -77,6 +77,7 @@ export const STATELESS = new Set([
   "aws_ecs_service",
   "aws_ecs_task_definition",
   "aws_ecr_pull_through_cache_rule",
+  "aws_ecr_repository_creation_template",
   "aws_efs_access_point",
   "aws_efs_backup_policy",
   "aws_efs_file_system_policy",
