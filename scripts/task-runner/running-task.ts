@@ -14,11 +14,14 @@
  * - stopping sends SIGTERM to each running container, dependents before
  *   what they depend on, and SIGKILL after its `stopTimeout` (default 30 s).
  * Health-check timings can be scaled (`timeScale`) to keep tests short; the
- * semantics stay. Every wait a caller makes is bounded.
+ * semantics stay. A check's timeout is also lengthened by the host's load
+ * (host-load.ts): Fargate reserves CPU for each task, this machine shares its
+ * cores between every task it runs. Every wait a caller makes is bounded.
  */
 import { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import type { ContainerDefinition } from "../../modules/workload/container-definitions";
+import { hostLoadAllowance } from "./host-load";
 import { execInContainer, removeContainer, runContainer, signalContainer, ContainerLaunch } from "./oci-runtime";
 
 /** Where a container is in its life. */
@@ -228,7 +231,8 @@ export class RunningTask {
     const command = check.command[0] === "CMD-SHELL" ? ["/bin/sh", "-c", check.command.slice(1).join(" ")] : check.command.slice(1);
     const run = async () => {
       if (t.state !== "RUNNING" || this.stopping) return;
-      const result = await execInContainer(t.container.launch.id, command, t.container.launch.user, scaled(check.timeout)).catch(() => ({ code: undefined }));
+      const timeout = scaled(check.timeout) * hostLoadAllowance();
+      const result = await execInContainer(t.container.launch.id, command, t.container.launch.user, timeout).catch(() => ({ code: undefined }));
       if (t.state !== "RUNNING") return;
       if (result.code === 0) {
         if (t.health !== "HEALTHY") this.record(`${t.container.definition.name} healthy`);
