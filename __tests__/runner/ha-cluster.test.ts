@@ -16,7 +16,10 @@
  *   under its name and regains its queue membership.
  * Only the scripts' polling intervals are shortened (run-task overrides of
  * their own parameters); the health checks keep the definitions' timings,
- * whose start period and retries are what let nodes 2 and 3 wait for node 1.
+ * whose start period and retries are what let nodes 2 and 3 wait for node 1
+ * (the runner lengthens a check's timeout by the host's load: host-load.ts).
+ * One such cluster runs on a machine at a time (machine-slot.ts): a second
+ * test run's suite waits for this one's.
  */
 import { CLUSTER_STATUS_FILE } from "../../modules/workload/containers/task-spec";
 import { RunningTask } from "../../scripts/task-runner/running-task";
@@ -24,6 +27,7 @@ import { NodePlace, placeNodes } from "../../scripts/task-runner/node-placement"
 import { ContainerOverride, TaskRunner } from "../../scripts/task-runner/task-runner";
 import { TaskModel } from "../../scripts/task-runner/task-model";
 import { testSecrets } from "../../scripts/task-runner/test-secrets";
+import { acquireMachineSlot, MachineSlot } from "../support/machine-slot";
 import { cloudExchangeTasks, describeOnRunner, environmentTasks } from "../support/task-runner-suite";
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -33,6 +37,8 @@ const QUEUE = "cloudexchange_9";
 /** Where the rabbitmq container finds its certificates, and the Erlang distribution's port (RabbitMQ's default). */
 const CONF_D = "/etc/rabbitmq/conf.d";
 const DIST_PORT = 25672;
+/** How long this suite waits for another run's cluster on this machine to finish (its own takes 4-8 minutes). */
+const SLOT_WAIT_SECONDS = 1200;
 /**
  * Shorter polling of the scripts' own loops. The membership loop starts two Erlang CLI VMs per round on
  * every node; at 15 s (not less) three nodes leave the health checks' CLI room to answer in their 10 s on 2 cores.
@@ -75,11 +81,18 @@ describeOnRunner(`HA cluster of ${ha?.source ?? "no environment"} on runc`, () =
   }
   const dataOf = (model: TaskModel) => runner.efsDirectory(model, "rabbitmq-data");
 
-  beforeAll(() => {
+  let slot: MachineSlot | undefined;
+
+  // One cluster at a time on this machine: a second test run's cluster waits for this one.
+  beforeAll(async () => {
+    slot = await acquireMachineSlot("ha-cluster", SLOT_WAIT_SECONDS);
     runner = new TaskRunner();
     place = placeNodes(runner, hostnames);
-  });
-  afterAll(() => runner.close(), 180_000);
+  }, (SLOT_WAIT_SECONDS + 60) * 1000);
+  afterAll(async () => {
+    await runner?.close();
+    await slot?.release();
+  }, 180_000);
 
   it("has three node tasks", () => {
     expect(nodes.map((n) => n.family)).toHaveLength(3);
