@@ -17,6 +17,7 @@ import type { Environment } from "../config";
 import { breakGlassRoleArnOf, breakGlassRoleName } from "../config/backup-schema";
 import { partitionOf } from "../config/patterns";
 import { runRestoreHelper } from "./restore-helper-task";
+import { restoreJobWait } from "./restore-job-wait";
 import { ShellStep, renderSteps } from "./shell-steps";
 
 /** Resource types whose deletion or replacement loses data: a restore's plan may not touch them (the policy suite's stateful list). */
@@ -106,15 +107,7 @@ function restoreJobStep(env: Environment, n: Names, options: RestoreOptions): Sh
       `echo "recovery point $rp, taken $(aws backup describe-recovery-point --backup-vault-name ${n.vault} --recovery-point-arn "$rp" --query CreationDate --output text)"`,
       `job=$(aws backup start-restore-job --recovery-point-arn "$rp" --iam-role-arn ${backupRole} --metadata "file-system-id=$(cat ${n.saved("old-file-system")}),newFileSystem=true,Encrypted=true,KmsKeyId=$(cat ${n.saved("key")}),PerformanceMode=generalPurpose,CreationToken=${n.stackName}-restore-$(date -u +%Y%m%d%H%M%S)" --query RestoreJobId --output text) ${orStop("the restore job did not start")}`,
       `echo "restore job: $job"`,
-      "while :; do",
-      `  status=$(aws backup describe-restore-job --restore-job-id "$job" --query Status --output text)`,
-      '  case "$status" in',
-      "    COMPLETED) break ;;",
-      `    FAILED|ABORTED) echo "STOP: restore job $job ended $status ($(aws backup describe-restore-job --restore-job-id "$job" --query StatusMessage --output text))"; return 1 ;;`,
-      "    CREATED|PENDING|RUNNING) sleep 30 ;;",
-      `    *) echo "STOP: cannot read restore job $job (status: '$status')"; return 1 ;;`,
-      "  esac",
-      "done",
+      ...restoreJobWait(),
       `aws backup describe-restore-job --restore-job-id "$job" --query CreatedResourceArn --output text | sed 's#.*/##' > ${n.saved("file-system")}`,
       `grep -qE '^fs-[0-9a-f]+$' ${n.saved("file-system")} ${orStop(`restore job $job names no file system`)}`,
       `echo "restored into $(cat ${n.saved("file-system")})"`,

@@ -13,6 +13,7 @@
  */
 import { connectionStrings, releaseOf } from "../releases";
 import { runRestoreHelper } from "../restore/restore-helper-task";
+import { restoreJobWait } from "../restore/restore-job-wait";
 import { stepScript } from "../restore/shell-steps";
 import type { Environment } from "../config";
 import { keptLogicalIds, retainAwkProgram } from "./template-retain";
@@ -256,15 +257,7 @@ function rollbackRestoreStep(env: Environment, names: Names): CutoverStep {
     `aws ecs wait services-stable --cluster ${cluster} --services ${stackName}`,
     `job=$(aws backup start-restore-job --recovery-point-arn "$(cat ${saved("recovery-point.txt")})" --iam-role-arn arn:aws:iam::${env.accountId}:role/${rolePath}${roleName} --metadata "file-system-id=${adopt.fileSystemId},newFileSystem=false,Encrypted=true,KmsKeyId=${adopt.kmsKeyArn},PerformanceMode=${adopt.performanceMode}" --query RestoreJobId --output text) || { echo "STOP: the restore job did not start"; return 1; }`,
     `echo "restore job: $job"`,
-    "while :; do",
-    `  status=$(aws backup describe-restore-job --restore-job-id "$job" --query Status --output text)`,
-    '  case "$status" in',
-    "    COMPLETED) break ;;",
-    `    FAILED|ABORTED) echo "STOP: restore job $job ended $status ($(aws backup describe-restore-job --restore-job-id "$job" --query StatusMessage --output text))"; return 1 ;;`,
-    "    CREATED|PENDING|RUNNING) sleep 30 ;;",
-    `    *) echo "STOP: cannot read restore job $job (status: '$status')"; return 1 ;;`,
-    "  esac",
-    "done",
+    ...restoreJobWait(),
     `aws efs delete-file-system-policy --file-system-id ${adopt.fileSystemId} || { echo "STOP: cannot lift ${stackName}'s file system policy for the helper"; return 1; }`,
     `echo ${adopt.fileSystemId} > ${saved("file-system.txt")}`,
     `echo ${cluster} > ${saved("cluster.txt")}`,
