@@ -195,15 +195,29 @@ describe("the logical MongoDB backup", () => {
     expect(task.task_role_arn).toBe(ref("aws_iam_role", "backup_mongodb_task-role", "arn"));
   });
 
-  it("runs on its schedule, by a role that may run only this task in this cluster and hand it only its two roles", () => {
+  it("runs on its schedule, by a role only that schedule may assume, that may run only the revision Terraform registered in this cluster and hand it only its two roles", () => {
     const schedule = onlyResource(stack, "aws_scheduler_schedule");
+    const revision = ref("aws_ecs_task_definition", "backup_mongodb_task-definition", "arn");
     expect(schedule).toMatchObject({ schedule_expression: "cron(30 2 * * ? *)", schedule_expression_timezone: "UTC" });
-    expect(schedule.target.ecs_parameters).toMatchObject({ task_definition_arn: ref("aws_ecs_task_definition", "backup_mongodb_task-definition", "arn_without_revision"), launch_type: "FARGATE" });
+    expect(schedule.target.ecs_parameters).toMatchObject({ task_definition_arn: revision, launch_type: "FARGATE" });
+    // Another schedule of the account (whoever may create one) cannot borrow the role.
+    const trust = statementsOf(resourceNamed(stack, "aws_iam_role", "backup_mongodb_scheduler-role").assume_role_policy);
+    const assume = (sourceArn: string) =>
+      evaluate(trust, { service: "scheduler.amazonaws.com", action: "sts:AssumeRole", resource: "*", context: { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": sourceArn } });
+    expect([assume(`arn:aws:scheduler:eu-west-1:${ACCOUNT}:schedule/default/${schedule.name}`), assume(`arn:aws:scheduler:eu-west-1:${ACCOUNT}:schedule/default/someone-elses-schedule`)]).toEqual([
+      "allowed",
+      "implicitly denied",
+    ]);
     const statements = statementsOf(resourceNamed(stack, "aws_iam_role_policy", "backup_mongodb_scheduler-role-policy").policy);
     const cluster = ref("aws_ecs_cluster", "cluster_cluster", "arn");
-    const run = (family: string, clusterArn = cluster) =>
-      evaluate(statements, { principal: "s", action: "ecs:RunTask", resource: `arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/${family}:7`, context: { "ecs:cluster": clusterArn } });
-    expect([run("ce-test-mongodb-backup"), run("ce-test"), run("ce-test-mongodb-backup", "arn:aws:ecs:eu-west-1:210987654321:cluster/other")]).toEqual(["allowed", "implicitly denied", "implicitly denied"]);
+    const run = (taskDefinition: string, clusterArn = cluster) => evaluate(statements, { principal: "s", action: "ecs:RunTask", resource: taskDefinition, context: { "ecs:cluster": clusterArn } });
+    // A revision of the family registered outside Terraform (by anyone who may register it) is not the one the role runs.
+    expect([
+      run(revision),
+      run(`arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/ce-test-mongodb-backup:999`),
+      run(`arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/ce-test:7`),
+      run(revision, "arn:aws:ecs:eu-west-1:210987654321:cluster/other"),
+    ]).toEqual(["allowed", "implicitly denied", "implicitly denied", "implicitly denied"]);
     const pass = (role: string) => evaluate(statements, { principal: "s", action: "iam:PassRole", resource: role, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
     expect([pass(ref("aws_iam_role", "iam_execution-role", "arn")), pass(ref("aws_iam_role", "backup_mongodb_task-role", "arn")), pass(ref("aws_iam_role", "iam_task-role", "arn"))]).toEqual(["allowed", "allowed", "implicitly denied"]);
   });

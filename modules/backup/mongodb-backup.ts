@@ -15,6 +15,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Construct } from "constructs";
 import { AwsLocation } from "../aws-location";
+import { scheduleEcsTask } from "../scheduling/scheduled-ecs-task";
 import { policyDocument, serviceTrustPolicy } from "../iam/policy";
 import { PeerPort } from "../network/security-groups";
 import { PORTS } from "../workload/container-definitions";
@@ -113,50 +114,22 @@ export class MongodbBackup extends Construct {
       skipDestroy: true,
     });
 
-    const schedulerRole = new IamRole(this, "scheduler-role", {
-      name: `${family}-schedule`,
-      description: "EventBridge Scheduler runs the logical MongoDB backup task",
-      assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", accountId),
-    });
-    new IamRolePolicy(this, "scheduler-role-policy", {
-      role: schedulerRole.id,
-      name: "run-the-backup-task",
-      policy: policyDocument([
-        {
-          Sid: "RunOnlyTheBackupTask",
-          Effect: "Allow",
-          Action: "ecs:RunTask",
-          Resource: `arn:${partition}:ecs:${region}:${accountId}:task-definition/${family}:*`,
-          Condition: { ArnEquals: { "ecs:cluster": props.clusterArn } },
-        },
-        {
-          Sid: "HandTheBackupTaskItsRoles",
-          Effect: "Allow",
-          Action: "iam:PassRole",
-          Resource: [props.executionRoleArn, this.role.arn],
-          Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-        },
-      ]),
-    });
-    this.schedule = new SchedulerSchedule(this, "schedule", {
-      name: family,
+    this.schedule = scheduleEcsTask(this, {
+      partition,
+      region,
+      accountId,
+      scheduleName: family,
       description: "Runs the logical MongoDB backup (mongodump) before the file-level backup",
       scheduleExpression: props.schedule.expression,
-      scheduleExpressionTimezone: props.schedule.timezone,
-      state: "ENABLED",
-      flexibleTimeWindow: { mode: "OFF" },
-      target: {
-        arn: props.clusterArn,
-        roleArn: schedulerRole.arn,
-        retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-        ecsParameters: {
-          taskDefinitionArn: this.taskDefinition.arnWithoutRevision,
-          launchType: "FARGATE",
-          platformVersion: "1.4.0",
-          taskCount: 1,
-          networkConfiguration: { subnets: [...props.subnetIds], securityGroups: [props.securityGroupId], assignPublicIp: false },
-        },
-      },
+      timezone: props.schedule.timezone,
+      roleName: `${family}-schedule`,
+      roleDescription: "EventBridge Scheduler runs the logical MongoDB backup task",
+      policy: { name: "run-the-backup-task", runSid: "RunOnlyTheBackupTask", passSid: "HandTheBackupTaskItsRoles" },
+      clusterArn: props.clusterArn,
+      taskDefinitionArn: this.taskDefinition.arn,
+      passRoleArns: [props.executionRoleArn, this.role.arn],
+      subnetIds: props.subnetIds,
+      securityGroupId: props.securityGroupId,
     });
   }
 }

@@ -37,6 +37,7 @@ import { AwsLocation } from "../aws-location";
 import { DEFENDER_UPDATER_TASK, DefenderSettings, secretNameOf } from "../config";
 import { ecrPullStatements, policyDocument, PolicyStatement, serviceTrustPolicy } from "../iam/policy";
 import { ecrRepositoryArn, imageUri } from "../workload/images";
+import { scheduleEcsTask } from "../scheduling/scheduled-ecs-task";
 import { DefenderMemberRole, MemberRoleScope } from "./member-role";
 
 /** Props of {@link FargateDefenderUpdater}. */
@@ -243,57 +244,22 @@ export class FargateDefenderUpdater extends Construct {
 
     if (s.run.mode === "scheduled") {
       const scheduleName = `${props.prefix}-fargate-updater`;
-      const schedulerRole = new IamRole(this, "scheduler-role", {
-        name: `${props.prefix}-fargate-updater-schedule`,
-        description: "EventBridge Scheduler runs the Fargate Defender updater task",
-        // Only this schedule may use the role (confused deputy: another schedule of the account could name it).
-        assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com", accountId, `arn:${partition}:scheduler:${region}:${accountId}:schedule/default/${scheduleName}`),
-      });
-      new IamRolePolicy(this, "scheduler-role-policy", {
-        role: schedulerRole.id,
-        name: "run-the-updater-task",
-        policy: policyDocument([
-          {
-            // The revision Terraform registered, not whatever revision of the family is latest.
-            Sid: "RunOnlyTheUpdaterTask",
-            Effect: "Allow",
-            Action: "ecs:RunTask",
-            Resource: this.taskDefinition.arn,
-            Condition: { ArnEquals: { "ecs:cluster": props.clusterArn } },
-          },
-          {
-            Sid: "HandTheUpdaterItsRole",
-            Effect: "Allow",
-            Action: "iam:PassRole",
-            Resource: this.masterRole.arn,
-            Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-          },
-        ]),
-      });
-      this.schedule = new SchedulerSchedule(this, "schedule", {
-        name: scheduleName,
+      this.schedule = scheduleEcsTask(this, {
+        partition,
+        region,
+        accountId,
+        scheduleName,
         description: "Runs the Prisma Cloud Fargate Defender updater",
         scheduleExpression: s.run.scheduleExpression,
-        scheduleExpressionTimezone: s.run.timezone,
-        state: "ENABLED",
-        flexibleTimeWindow: { mode: "OFF" },
-        target: {
-          arn: props.clusterArn,
-          roleArn: schedulerRole.arn,
-          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
-          ecsParameters: {
-            // Pinned: a revision registered outside Terraform (by anyone who may register the family) never runs.
-            taskDefinitionArn: this.taskDefinition.arn,
-            launchType: "FARGATE",
-            platformVersion: "1.4.0",
-            taskCount: 1,
-            networkConfiguration: {
-              subnets: [...props.subnetIds],
-              securityGroups: [this.securityGroup.id],
-              assignPublicIp: false,
-            },
-          },
-        },
+        timezone: s.run.timezone,
+        roleName: `${props.prefix}-fargate-updater-schedule`,
+        roleDescription: "EventBridge Scheduler runs the Fargate Defender updater task",
+        policy: { name: "run-the-updater-task", runSid: "RunOnlyTheUpdaterTask", passSid: "HandTheUpdaterItsRole" },
+        clusterArn: props.clusterArn,
+        taskDefinitionArn: this.taskDefinition.arn,
+        passRoleArns: [this.masterRole.arn],
+        subnetIds: props.subnetIds,
+        securityGroupId: this.securityGroup.id,
       });
     }
   }
