@@ -78,7 +78,7 @@ interface JestRun {
   seconds: number;
   exitCode: number | null;
   summary: string;
-  suites: { file: string; seconds: number; status: string }[];
+  suites: { file: string; seconds: number; status: string; message: string }[];
 }
 
 /** Runs Jest with these arguments, printing each suite's result as it finishes. */
@@ -98,8 +98,8 @@ function jest(args: readonly string[]): Promise<JestRun> {
     child.on("close", (exitCode) => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       try {
-        const results = (JSON.parse(readFileSync(report, "utf8")).testResults ?? []) as { name: string; startTime: number; endTime: number; status: string }[];
-        const suites = results.map((r) => ({ file: relative(ROOT, r.name), seconds: (r.endTime - r.startTime) / 1000, status: r.status }));
+        const results = (JSON.parse(readFileSync(report, "utf8")).testResults ?? []) as { name: string; startTime: number; endTime: number; status: string; message?: string }[];
+        const suites = results.map((r) => ({ file: relative(ROOT, r.name), seconds: (r.endTime - r.startTime) / 1000, status: r.status, message: r.message ?? "" }));
         resolve({ seconds, exitCode, summary: /Tests:\s+(.*)/.exec(tail)?.[1] ?? "no summary", suites });
       } catch {
         reject(new Error(`jest ${args.join(" ")} wrote no report (exit ${exitCode}): ${tail.trim().split("\n").slice(-5).join(" | ")}`));
@@ -117,6 +117,8 @@ async function jestStep(title: string, budget: keyof typeof BUDGETS | undefined,
     if (budget) figures.push({ budget, seconds: run.seconds });
     process.stdout.write(`  jest ${fmt(run.seconds)}: ${run.summary}\n`);
     const failed = run.suites.filter((s) => s.status === "failed").map((s) => s.file);
+    // Why each failed suite failed (Jest runs --silent here): its failure messages, cut to a screenful each.
+    for (const s of run.suites.filter((s) => s.status === "failed")) process.stdout.write(`  ${s.file} failed:\n${s.message.slice(0, 4000)}\n`);
     if (run.exitCode !== 0) throw new Error(`jest exited ${run.exitCode}${failed.length > 0 ? `; failed: ${failed.join(", ")}` : ""}`);
     return run;
   });
