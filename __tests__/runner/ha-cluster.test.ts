@@ -40,6 +40,12 @@ const DIST_PORT = 25672;
 /** How long this suite waits for another run's cluster on this machine to finish (its own takes 4-8 minutes). */
 const SLOT_WAIT_SECONDS = 1200;
 /**
+ * How long the membership step may take to converge: each round starts up to four Erlang CLI VMs per
+ * node, and a node adds itself to CE's queue on the first round after core declared it. Quiet, that is
+ * within a minute; with the machine's cores busy a round took 30-60 s and 120 s was once not enough.
+ */
+const CONVERGE_SECONDS = 300;
+/**
  * Shorter polling of the scripts' own loops. The membership loop starts two Erlang CLI VMs per round on
  * every node; at 15 s (not less) three nodes leave the health checks' CLI room to answer in their 10 s on 2 cores.
  */
@@ -75,11 +81,14 @@ describeOnRunner(`HA cluster of ${ha?.source ?? "no environment"} on runc`, () =
     for (;;) {
       const value = await probe();
       if (done(value)) return value;
-      if (Date.now() > end) throw new Error(`waited ${seconds} s for ${what}; last: ${JSON.stringify(value)}\n${running.filter(Boolean).map((t) => t.describeFailure(what)).join("\n")}`);
+      if (Date.now() > end) throw new Error(`waited ${seconds} s for ${what}; last: ${JSON.stringify(value)}\n${running.filter(Boolean).map((t) => `${t.describeFailure(what)}\n${membershipLines(t)}`).join("\n")}`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
   const dataOf = (model: TaskModel) => runner.efsDirectory(model, "rabbitmq-data");
+  /** What a node's membership step said last (its log lines and JSON reports), for a failure's message. */
+  const membershipLines = (task: RunningTask) =>
+    ["      --- rabbitmq membership (last lines) ---", ...task.log("rabbitmq").split("\n").filter((line) => /rabbitmq-cluster \[|ce-rabbitmq-membership/.test(line)).slice(-12).map((line) => `      | ${line}`)].join("\n");
 
   let slot: MachineSlot | undefined;
 
@@ -131,8 +140,8 @@ describeOnRunner(`HA cluster of ${ha?.source ?? "no environment"} on runc`, () =
     // Each node's own view, asked of the three nodes at once (every rabbitmqctl call starts an Erlang VM).
     const views = await Promise.all([0, 1, 2].map((i) => eventually(`node ${i + 1} to see the whole cluster`, () => runningNodes(i), (n) => n.length === 3, 120)));
     for (const view of views) expect(view).toEqual([0, 1, 2].map(rabbitNode).sort());
-    expect(await eventually("a member of CE's queue on every node", () => queueMembers(0), (m) => m.length === 3, 120)).toEqual([0, 1, 2].map(rabbitNode).sort());
-    await Promise.all([0, 1, 2].map((i) => eventually(`node ${i + 1} to report membership`, () => clusterStatus(i), (s) => s === "member", 60)));
+    expect(await eventually("a member of CE's queue on every node", () => queueMembers(0), (m) => m.length === 3, CONVERGE_SECONDS)).toEqual([0, 1, 2].map(rabbitNode).sort());
+    await Promise.all([0, 1, 2].map((i) => eventually(`node ${i + 1} to report membership`, () => clusterStatus(i), (s) => s === "member", CONVERGE_SECONDS)));
     expect(first.log("rabbitmq")).toContain("forming the cluster");
     // Erlang distribution runs over TLS (inet_tls). Node 1's distribution port completes a handshake only with a client
     // certificate of the internal CA (a peer without one is refused during the handshake), and its certificate names it.
@@ -147,7 +156,7 @@ describeOnRunner(`HA cluster of ${ha?.source ?? "no environment"} on runc`, () =
     expect(accepted).toContain("Verification: OK");
     expect(accepted).toContain(`Verified peername: ${hostnames[0]}`);
     expect(await handshake(false)).toContain("alert handshake failure");
-  }, 600_000);
+  }, 1_200_000);
 
   it("lets node 2, replaced with empty RabbitMQ data, rejoin under its name and regain its queue membership", async () => {
     await running[1].stop("replaced");
@@ -159,9 +168,9 @@ describeOnRunner(`HA cluster of ${ha?.source ?? "no environment"} on runc`, () =
     expect(replaced.log("rabbitmq")).toContain(`forgot the lost ${rabbitNode(1)}; joining again under the same name`);
     const [cluster, members] = await Promise.all([
       eventually("node 2 in the cluster", () => runningNodes(0), (n) => n.length === 3, 120),
-      eventually("node 2 back in CE's queue", () => queueMembers(0), (m) => m.length === 3, 120),
+      eventually("node 2 back in CE's queue", () => queueMembers(0), (m) => m.length === 3, CONVERGE_SECONDS),
     ]);
     expect(cluster).toEqual([0, 1, 2].map(rabbitNode).sort());
     expect(members).toEqual([0, 1, 2].map(rabbitNode).sort());
-  }, 480_000);
+  }, 900_000);
 });
