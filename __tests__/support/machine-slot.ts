@@ -27,7 +27,11 @@ export async function acquireMachineSlot(name: string, waitSeconds: number, dire
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   const file = join(directory, `${name}.slot`);
   const holder = spawn("flock", ["--exclusive", "--timeout", String(waitSeconds), file, "sh", "-c", "echo held; exec cat >/dev/null"], { stdio: ["pipe", "pipe", "ignore"] });
-  const exited = new Promise<number | null>((resolve) => holder.on("exit", (code) => resolve(code)));
+  // flock comes with util-linux, as the runner's unshare does; a spawn error ends the wait like a timeout.
+  const exited = new Promise<number | null>((resolve) => {
+    holder.on("exit", (code) => resolve(code));
+    holder.on("error", () => resolve(null));
+  });
   const said = setTimeout(() => {
     let by = "another process";
     try {
