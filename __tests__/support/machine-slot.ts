@@ -27,10 +27,14 @@ export async function acquireMachineSlot(name: string, waitSeconds: number, dire
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   const file = join(directory, `${name}.slot`);
   const holder = spawn("flock", ["--exclusive", "--timeout", String(waitSeconds), file, "sh", "-c", "echo held; exec cat >/dev/null"], { stdio: ["pipe", "pipe", "ignore"] });
-  // flock comes with util-linux, as the runner's unshare does; a spawn error ends the wait like a timeout.
+  // flock comes with util-linux, as the runner's unshare does; if it cannot start, the wait ends saying so.
+  let spawnError: Error | undefined;
   const exited = new Promise<number | null>((resolve) => {
     holder.on("exit", (code) => resolve(code));
-    holder.on("error", () => resolve(null));
+    holder.on("error", (error) => {
+      spawnError = error;
+      resolve(null);
+    });
   });
   const said = setTimeout(() => {
     let by = "another process";
@@ -46,6 +50,7 @@ export async function acquireMachineSlot(name: string, waitSeconds: number, dire
     void exited.then(() => resolve(false));
   });
   clearTimeout(said);
+  if (spawnError) throw new Error(`cannot take the machine slot ${name}: flock did not start (${spawnError.message}; apt-get install util-linux)`);
   if (!held) throw new Error(`the machine slot ${name} (${file}) was not free within ${waitSeconds} s`);
   writeFileSync(file, `PID ${process.pid} (${process.argv.slice(1, 3).join(" ")})\n`);
   return {
