@@ -2,19 +2,9 @@
  * The backup, restore and standby settings refuse bad input before
  * synthesis, each problem naming its field and what is allowed.
  */
-import { ConfigError, environmentWarnings, EnvironmentInput, parseEnvironment } from "../../modules/config";
+import { environmentWarnings, EnvironmentInput, parseEnvironment } from "../../modules/config";
 import { ACCOUNT, baseEnvironment, withExistingSecrets } from "../support/fixtures";
-
-/** The problems of an input; fails the test when the input is accepted. */
-function problemsOf(input: unknown): { path: string; message: string }[] {
-  try {
-    parseEnvironment(input, "environments/test.ts");
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems.map(({ path, message }) => ({ path, message }));
-  }
-  throw new Error("the environment was accepted");
-}
+import { problemsOf } from "../support/config-problems";
 
 const backup = (settings: object) => baseEnvironment({ backup: settings } as Partial<EnvironmentInput>);
 

@@ -2,19 +2,9 @@
  * Every field kind of the environment rejects bad input with a problem that
  * names the field path, shows the bad value and says what is allowed.
  */
-import { ConfigError, EnvironmentInput, parseEnvironment, parseEnvironments, resolveImages } from "../../modules/config";
+import { EnvironmentInput, parseEnvironment, parseEnvironments, resolveImages } from "../../modules/config";
 import { ACCOUNT, baseEnvironment, EXISTING_NETWORK, secretArn } from "../support/fixtures";
-
-/** The problems of an input; fails the test when the input is accepted. */
-function problemsOf(input: unknown): { path: string; message: string }[] {
-  try {
-    parseEnvironment(input, "environments/test.ts");
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems.map(({ path, message }) => ({ path, message }));
-  }
-  throw new Error("the environment was accepted");
-}
+import { problemsOf } from "../support/config-problems";
 
 type Case = [string, (env: EnvironmentInput) => unknown, string, RegExp];
 
