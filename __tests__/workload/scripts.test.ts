@@ -259,11 +259,11 @@ describe("rabbitmq-entrypoint.sh", () => {
     expect(readFileSync(inetrc, "utf8")).toBe('{host, {127,0,0,1}, ["node-2.prod.cloudexchange.internal"]}.\n{lookup, [file, native]}.\n');
   });
 
-  it("applies the mirroring policy only when asked", async () => {
+  it("applies the mirroring policy only when asked", () => {
     run({});
     expect(() => readFileSync(join(dir, "ctl.log"), "utf8")).toThrow();
-    run({ CE_MIRROR_QUEUES: "true" });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The policy step runs in the background; spawnSync returns when it closes the script's stdout.
+    expect(run({ CE_MIRROR_QUEUES: "true" }).stdout).toContain("rabbitmq: applied the ce-ha-all mirroring policy");
     const calls = readFileSync(join(dir, "ctl.log"), "utf8");
     expect(calls).toContain("-q await_startup");
     expect(calls).toContain('set_policy --apply-to queues ce-ha-all .* {"ha-mode":"all","ha-sync-mode":"automatic"}');
@@ -309,8 +309,9 @@ describe("mongodb-entrypoint.sh", () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "ce-mongodb-"));
     mkdirSync(join(dir, "bin"));
-    // The image's entrypoint stand-in records how mongod would be started, then runs long enough for autoCompact.
-    writeFileSync(join(dir, "bin", "docker-entrypoint.sh"), `#!/bin/sh\necho "$*" > "${join(dir, "mongod.args")}"\nsleep 1\n`);
+    // The image's entrypoint stand-in records how mongod would be started. spawnSync returns once every holder of the
+    // script's stdout has closed it: the background steps' end, not a pause, is what the tests wait for.
+    writeFileSync(join(dir, "bin", "docker-entrypoint.sh"), `#!/bin/sh\necho "$*" > "${join(dir, "mongod.args")}"\n`);
     // mongosh stand-in: records its arguments (never the password) and answers as a standalone mongod.
     writeFileSync(
       join(dir, "bin", "mongosh"),
@@ -348,8 +349,6 @@ describe("mongodb-entrypoint.sh", () => {
         CE_AUTOCOMPACT_ATTEMPTS: "3",
         ...extra,
       });
-      // The background job outlives the stand-in entrypoint by a moment.
-      spawnSync("sleep", ["1.5"]);
       return { result, state: JSON.parse(readFileSync(join(dir, "mongod.json"), "utf8")), calls: existsSync(join(dir, "mongosh.args")) ? readFileSync(join(dir, "mongosh.args"), "utf8") : "" };
     };
 
