@@ -5,13 +5,28 @@
  * own certificate left alone), the RabbitMQ entrypoint's cookie and
  * certificate reports, and the MongoDB entrypoint's hand-over to mongod.
  */
-import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync, SpawnSyncOptionsWithStringEncoding, SpawnSyncReturns } from "node:child_process";
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initScript, rabbitmqEntrypointScript } from "../../modules/workload/container-definitions";
 
 const SCRIPTS = join(__dirname, "..", "..", "modules", "workload", "scripts");
+
+/**
+ * Runs a script that starts background steps, as spawnSync does (it returns once the script and every step
+ * holding its output have ended, or at the timeout), in a process group of its own; then stops what is left
+ * of that group by its ID (a step that never ended: only when the script is broken).
+ */
+function runInOwnGroup(args: string[], options: SpawnSyncOptionsWithStringEncoding): SpawnSyncReturns<string> {
+  const result = spawnSync("setsid", ["--wait", ...args], options);
+  try {
+    if (result.pid) process.kill(-result.pid, "SIGKILL");
+  } catch {
+    // Nothing of the group is left.
+  }
+  return result;
+}
 
 describe("init.sh", () => {
   let dir: string;
@@ -237,9 +252,10 @@ describe("rabbitmq-entrypoint.sh", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const run = (extra: Record<string, string>) =>
-    spawnSync("bash", ["-c", rabbitmqEntrypointScript()], {
+    runInOwnGroup(["bash", "-c", rabbitmqEntrypointScript()], {
       encoding: "utf8",
       env: { PATH: `${join(dir, "bin")}:${process.env.PATH}`, HOME: join(dir, "home"), RABBITMQ_COOKIE: "cookie-value", ...extra },
+      timeout: 60_000,
     });
 
   it("writes the Erlang cookie with mode 600 and starts the server", () => {
@@ -277,14 +293,21 @@ describe("rabbitmq-entrypoint.sh: certificate reports", () => {
       mkdirSync(join(dir, "bin"));
       mkdirSync(join(dir, "home"));
       mkdirSync(join(dir, "conf"));
-      // The server stand-in lives long enough for two report rounds.
-      writeFileSync(join(dir, "bin", "docker-entrypoint.sh"), "#!/bin/sh\nsleep 1.5\n");
+      // The server stand-in runs until the script's output (a file) holds two report rounds, at most 60 s.
+      const output = join(dir, "output.log");
+      writeFileSync(
+        join(dir, "bin", "docker-entrypoint.sh"),
+        `#!/bin/sh\nfor _ in $(seq 600); do [ "$(grep -c '^{' "${output}")" -ge 4 ] && exit 0; sleep 0.1; done\nexit 1\n`,
+      );
       chmodSync(join(dir, "bin", "docker-entrypoint.sh"), 0o755);
       for (const name of ["rabbitmq_cert.crt", "rabbitmq_cert_ca.crt"]) {
         spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "40", "-subj", "/CN=test", "-keyout", join(dir, "k"), "-out", join(dir, "conf", name)]);
       }
-      const result = spawnSync("bash", ["-c", rabbitmqEntrypointScript()], {
+      const out = openSync(output, "w");
+      // Returns once the server stand-in has exited and the reports' loop, which holds stderr, has ended with it.
+      const result = runInOwnGroup(["bash", "-c", rabbitmqEntrypointScript()], {
         encoding: "utf8",
+        stdio: ["ignore", out, "pipe"],
         env: {
           PATH: `${join(dir, "bin")}:${process.env.PATH}`,
           HOME: join(dir, "home"),
@@ -292,9 +315,11 @@ describe("rabbitmq-entrypoint.sh: certificate reports", () => {
           CE_CERTIFICATE_FILE: join(dir, "conf", "rabbitmq_cert.crt"),
           CE_CERTIFICATE_REPORT_SECONDS: "1",
         },
-        timeout: 10_000,
+        timeout: 90_000,
       });
-      const reports = result.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+      closeSync(out);
+      expect({ status: result.status, error: result.error?.message }).toEqual({ status: 0, error: undefined });
+      const reports = readFileSync(output, "utf8").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
       expect(reports.length).toBeGreaterThanOrEqual(4);
       expect(reports.slice(0, 2).map((r) => r.certificate)).toEqual(["internal", "internal-ca"]);
       expect([39, 40]).toContain(reports[0].daysLeft);
@@ -323,10 +348,10 @@ describe("mongodb-entrypoint.sh", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const run = (extra: Record<string, string>) =>
-    spawnSync("bash", ["-c", readFileSync(join(SCRIPTS, "mongodb-entrypoint.sh"), "utf8"), "mongodb-entrypoint", "--tlsMode", "preferTLS", "--setParameter", "opensslCipherConfig=A:B"], {
+    runInOwnGroup(["bash", "-c", readFileSync(join(SCRIPTS, "mongodb-entrypoint.sh"), "utf8"), "mongodb-entrypoint", "--tlsMode", "preferTLS", "--setParameter", "opensslCipherConfig=A:B"], {
       encoding: "utf8",
       env: { PATH: `${join(dir, "bin")}:${process.env.PATH}`, MONGO_INITDB_ROOT_PASSWORD: "root-pw-not-on-a-command-line", CE_AUTOCOMPACT_DELAY_SECONDS: "0", ...extra },
-      timeout: 10_000,
+      timeout: 60_000,
     });
 
   it("hands its arguments to mongod through the image's entrypoint", () => {
