@@ -242,7 +242,7 @@ const RUNNERS: Record<string, () => void> = {
     expect(result.stdout).toMatch(/^# F5\. Deploy /m);
   },
   "terraform state pull | npm run -s purge-state-secrets": () => {
-    // The purge itself is proven on a real applied state in __tests__/plan/generated-secrets.test.ts; here, the command line.
+    // The purge itself is proven on a real applied state in __tests__/plan/generated-secrets-apply.test.ts; here, the command line.
     const result = run("npm run -s purge-state-secrets", {}, 60_000);
     expect(spawnSync("bash", ["-c", "echo '{\"version\":4,\"serial\":1,\"resources\":[]}' | npm run -s purge-state-secrets"], { cwd: ROOT, encoding: "utf8" }).stderr).toContain(
       "the state holds no generated value; nothing to push",

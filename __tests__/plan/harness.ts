@@ -36,6 +36,19 @@ const run = promisify(execFile);
  */
 export const PLAN_CACHE_VARIABLE = "CE_PLAN_CACHE_DIR";
 
+/**
+ * Names a directory of results by content that a test run reads and adds
+ * to, instead of its own run's plan cache: a run started from inside another
+ * (the fork test's copy) points it at the outer run's cache, so a stack, or a
+ * stack and state, both plan is planned once.
+ */
+export const SHARED_PLAN_RESULTS_VARIABLE = "CE_PLAN_RESULTS_DIR";
+
+/** Where results are kept by content in this run: the shared directory, else the run's plan cache. */
+export function resultsDirectory(): string | undefined {
+  return process.env[SHARED_PLAN_RESULTS_VARIABLE] || process.env[PLAN_CACHE_VARIABLE] || undefined;
+}
+
 /** One planned resource change (the parts the tests read). */
 export interface ResourceChange {
   readonly address: string;
@@ -152,10 +165,12 @@ export async function terraform(setup: TerraformSetup, dir: string, what: string
 
 /**
  * Runs `compute` once per key and run: concurrent callers (other Jest
- * workers) wait for the first one's result, read from the plan cache.
+ * workers, or the fork test's copy of the repository) wait for the first
+ * one's result, read from the results directory. Keys name content (stack
+ * JSON, state, binary), never a set of files.
  */
 export async function cachedOnce<T>(key: string, compute: () => Promise<T>): Promise<T> {
-  const cacheDir = process.env[PLAN_CACHE_VARIABLE];
+  const cacheDir = resultsDirectory();
   if (!cacheDir) return compute();
   const cacheFile = join(cacheDir, `${createHash("sha256").update(key).digest("hex")}.json`);
   const lockFile = `${cacheFile}.lock`;

@@ -7,21 +7,10 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PLAN_CACHE_VARIABLE, planStacks, PlanResult, StackToPlan } from "./harness";
+import { planStacks, PlanResult, resultsDirectory, StackToPlan } from "./harness";
 import { terraformSetup } from "./terraform-cli";
 
-/**
- * Names a directory of plan results by stack content that a test run reads
- * and adds to, instead of its own run's cache: a run started from inside
- * another (the fork test's copy) points it at the outer run's cache, so a
- * stack both plan is planned once.
- */
-export const SHARED_PLAN_RESULTS_VARIABLE = "CE_PLAN_RESULTS_DIR";
-
-/** Where plan results are kept by stack content in this run: the shared directory, else the run's plan cache. */
-function resultsDirectory(): string | undefined {
-  return process.env[SHARED_PLAN_RESULTS_VARIABLE] || process.env[PLAN_CACHE_VARIABLE] || undefined;
-}
+export { SHARED_PLAN_RESULTS_VARIABLE } from "./harness";
 
 /** The file a stack's plan result is kept in, by binary, name and content. */
 function resultFile(dir: string, stack: StackToPlan): string {

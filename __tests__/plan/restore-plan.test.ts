@@ -21,7 +21,7 @@ import { baseEnvironment, CERTIFICATE_ARN } from "../support/fixtures";
 import { synthEnvironment } from "../support/synth";
 import { craftedSchemas, craftedState, fileSystemOf, generatedSecretsOf, keyOf, vaultOf } from "./crafted-state";
 import { planStack, PlanResult } from "./harness";
-import { describePlans } from "./planned-stacks";
+import { describePlans } from "./plan-availability";
 
 const KEY_ID = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f";
 
