@@ -27,30 +27,38 @@ const ROOT = join(__dirname, "..", "..");
 const DEPLOYER = "arn:aws:sts::000000000000:assumed-role/Deployer/session";
 const OTHERS = ["aws_kms_key.encryption-key_key", "aws_ecs_service.workload_service_service", "aws_backup_vault.backup_vault_vault"];
 
-/** The scenario variables of one environment. */
+/** The scenario variables of one environment, its file system's addresses and its restore steps by label. */
 function scenarioOf(input: EnvironmentInput) {
   const env = parseEnvironment(input);
   const services = env.variant === "ha" ? [1, 2, 3].map((n) => `ce-${env.name}-node-${n}`) : [`ce-${env.name}`];
+  const addresses = fileSystemAddresses(env);
+  const steps = restoreSteps(env, addresses);
   return {
     env,
     services,
+    addresses,
+    steps,
+    step: (label: string) => steps.filter((s) => s.label === label),
     breakGlass: breakGlassRoleArnOf(env).replace(":iam::", ":sts::").replace(":role/", ":assumed-role/") + "/oncall",
     vars: { AWS_REGION: env.region, FAKE_ACCOUNT: env.accountId, FAKE_CLUSTER: `ce-${env.name}`, FAKE_SERVICES_JSON: JSON.stringify(services), FAKE_STACKS: `ce-${env.name}`, FAKE_IMPORTS: RESTORED_FILE_SYSTEM },
   };
 }
 
+/** A stand-in project whose state holds the file system's resources and others, and whose plan imports the restored one. */
+function restoreProject(addresses: readonly string[]): StandInProject {
+  const project = new StandInProject();
+  project.state([...addresses, ...OTHERS]);
+  project.plan(planJson(RESTORED_FILE_SYSTEM));
+  return project;
+}
+
 const restorable = environmentSources().filter((s) => !(s.input as EnvironmentInput).standby || (s.input as EnvironmentInput).standby?.promoted);
 
 describe.each(restorable.map((s) => [s.source, s.input as EnvironmentInput] as const))("restoring %s", (_source, input) => {
-  const { env, services, breakGlass, vars } = scenarioOf(input);
-  const addresses = fileSystemAddresses(env);
-  const steps = restoreSteps(env, addresses);
-  const step = (label: string) => steps.filter((s) => s.label === label);
+  const { env, services, addresses, steps, step, breakGlass, vars } = scenarioOf(input);
   let project: StandInProject;
   beforeEach(() => {
-    project = new StandInProject();
-    project.state([...addresses, ...OTHERS]);
-    project.plan(planJson(RESTORED_FILE_SYSTEM));
+    project = restoreProject(addresses);
   });
   afterEach(() => project.remove());
 
@@ -109,15 +117,10 @@ describe.each(restorable.map((s) => [s.source, s.input as EnvironmentInput] as c
 });
 
 describe("restore commands stop where they must", () => {
-  const { env, breakGlass, vars } = scenarioOf(baseEnvironment());
-  const addresses = fileSystemAddresses(env);
-  const steps = restoreSteps(env, addresses);
-  const step = (label: string) => steps.filter((s) => s.label === label);
+  const { env, addresses, steps, step, breakGlass, vars } = scenarioOf(baseEnvironment());
   let project: StandInProject;
   beforeEach(() => {
-    project = new StandInProject();
-    project.state([...addresses, ...OTHERS]);
-    project.plan(planJson(RESTORED_FILE_SYSTEM));
+    project = restoreProject(addresses);
     expect(project.run(step("1"), { ...vars, FAKE_IDENTITY: DEPLOYER }).status).toBe(0);
   });
   afterEach(() => project.remove());
