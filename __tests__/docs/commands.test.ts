@@ -21,11 +21,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
-import { environmentSources } from "../../environments";
 import { buildApp } from "../../modules/app";
 import { SERVER_SUITES } from "../../scripts/lib/server-suites";
-import { parseEnvironment, parseEnvironments } from "../../modules/config";
-import { adoptedEnvironment, baseEnvironment, CERTIFICATE_ARN } from "../support/fixtures";
+import { parseEnvironment } from "../../modules/config";
+import { adoptedEnvironment, baseEnvironment, CERTIFICATE_ARN, REGION, replicatingPrimary, STANDBY_REGION, standbyOf } from "../support/fixtures";
 
 const ROOT = join(__dirname, "..", "..");
 const help = readFileSync(join(ROOT, "help"), "utf8");
@@ -215,31 +214,31 @@ const RUNNERS: Record<string, () => void> = {
     expect(result.stdout).toContain("for address in aws_efs_file_system.storage_file-system ");
   },
   "npm run restore -- <name> [recovery point ARN]": () => {
-    // The printed steps themselves run under bash against stand-in aws and terraform in __tests__/restore/restore.test.ts.
-    const [environment] = parseEnvironments(environmentSources()).filter((e) => !e.standby || e.standby.promoted);
-    const result = run(`npm run -s restore -- ${environment.name}`);
+    // The printed steps themselves run under bash against stand-in aws and terraform, for every environment file, in
+    // __tests__/restore/restore.test.ts; here, the command line on the fixture.
+    const result = run("npm run -s restore -- cli", { CE_ENV_FILE: cliEnvironmentFile });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain(`# Restore of ce-${environment.name} from its vault ce-${environment.name} into a new file system`);
+    expect(result.stdout).toContain("# Restore of ce-cli from its vault ce-cli into a new file system");
     expect(result.stdout).toMatch(/^# 2\. As the break-glass role /m);
-    const refused = run(`npm run -s restore -- ${environment.name} arn:aws:backup:xx-nowhere-1:000000000000:recovery-point:x`);
+    const refused = run("npm run -s restore -- cli arn:aws:backup:xx-nowhere-1:000000000000:recovery-point:x", { CE_ENV_FILE: cliEnvironmentFile });
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toContain("where its vault is");
   },
   "npm run failover -- <standby>": () => {
-    // The printed steps themselves run under bash against stand-in aws and terraform in __tests__/standby/failover.test.ts.
-    const environments = parseEnvironments(environmentSources());
-    const standby = environments.find((e) => e.standby);
-    const result = run(`npm run -s failover -- ${standby ? standby.name : environments[0].name}`);
-    if (!standby) {
-      expect(result.stderr).toContain("is no standby");
-      return;
-    }
+    // The printed steps themselves run under bash against stand-in aws and terraform, for every standby environment
+    // file, in __tests__/standby/failover.test.ts; here, the command line on a standby fixture.
+    const file = join(work, "standby.json");
+    writeFileSync(file, JSON.stringify(standbyOf(replicatingPrimary)));
+    const result = run("npm run -s failover -- test-standby", { CE_ENV_FILE: file });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain(`# Failover of ce-${standby.standby!.primary} (${standby.standby!.primaryRegion}) to its standby ce-${standby.name} (${standby.region})`);
+    expect(result.stdout).toContain(`# Failover of ce-test (${REGION}) to its standby ce-test-standby (${STANDBY_REGION})`);
     expect(result.stdout).toMatch(/^# P3\. Delete the replication from /m);
     expect(result.stdout).toMatch(/^# F5\. Deploy /m);
+    const refused = run("npm run -s failover -- cli", { CE_ENV_FILE: cliEnvironmentFile });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain("cli is no standby");
   },
   "terraform state pull | npm run -s purge-state-secrets": () => {
     // The purge itself is proven on a real applied state in __tests__/plan/generated-secrets-apply.test.ts; here, the command line.

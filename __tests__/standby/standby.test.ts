@@ -10,29 +10,9 @@
 import { environmentSources } from "../../environments";
 import { ConfigError, derive, EnvironmentInput, parseEnvironment, parseEnvironments } from "../../modules/config";
 import { estimate } from "../../modules/cost/estimate";
-import { ACCOUNT, baseEnvironment, CERTIFICATE_ARN, haEnvironment } from "../support/fixtures";
+import { ACCOUNT, baseEnvironment, haEnvironment, replica, replicatingPrimary as primaryInput, STANDBY_REGION, standbyOf } from "../support/fixtures";
 import { evaluate, statementsOf } from "../support/iam-simulator";
 import { onlyResource, ref, resourceNamed, resourcesOf, synthApp, synthEnvironment } from "../support/synth";
-
-const STANDBY_REGION = "eu-central-1";
-const replica = (name: string, primary = "test") => `arn:aws:secretsmanager:${STANDBY_REGION}:${ACCOUNT}:secret:ce/${primary}/${name}-AbCdEf`;
-
-/** A standby of the base fixture environment `test` in eu-central-1. */
-function standbyOf(primary: EnvironmentInput, overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
-  const { replication: _primarys, ...rest } = primary as EnvironmentInput & { replication?: unknown };
-  return {
-    ...rest,
-    name: "test-standby",
-    region: STANDBY_REGION,
-    availabilityZones: (primary.availabilityZones ?? []).map((z) => z.replace(primary.region, STANDBY_REGION)),
-    ingress: { mode: "alb", certificateArn: `arn:aws:acm:${STANDBY_REGION}:${ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555` },
-    secrets: { mode: "existing", jwtSecretArn: replica("jwt-secret"), maintenanceSecretArn: replica("maintenance"), clusterSecretArn: replica("cluster"), backupSecretArn: replica("backup") },
-    standby: { primary: primary.name, primaryRegion: primary.region },
-    ...overrides,
-  } as EnvironmentInput;
-}
-
-const primaryInput = baseEnvironment({ ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN }, replication: { standby: "test-standby", region: STANDBY_REGION, fileSystemId: "fs-0b1c2d3e4f5a60789" } } as Partial<EnvironmentInput>);
 
 /** Problems of several environments loaded together; fails when they are accepted. */
 function problemsOf(...inputs: unknown[]): { source: string; path: string; message: string }[] {

@@ -173,3 +173,30 @@ export function adoptedEnvironment(release: "5.0" | "6.1" = "5.0"): EnvironmentI
 export function fixturesBesideEnvironments(): EnvironmentInput[] {
   return [...Object.values(variations()), haEnvironment({ name: "hagen" }), haExecEnvironment(), adoptedEnvironment("5.0"), adoptedEnvironment("6.1")];
 }
+
+/** The standby fixtures' region. */
+export const STANDBY_REGION = "eu-central-1";
+
+/** The ARN of the standby region's replica of a primary's secret `ce/<primary>/<name>`. */
+export const replica = (name: string, primary = "test") => `arn:aws:secretsmanager:${STANDBY_REGION}:${ACCOUNT}:secret:ce/${primary}/${name}-AbCdEf`;
+
+/** A standby (`test-standby`, in STANDBY_REGION) of a fixture environment, reading its replicated secrets. */
+export function standbyOf(primary: EnvironmentInput, overrides: Partial<EnvironmentInput> = {}): EnvironmentInput {
+  const { replication: _primarys, ...rest } = primary as EnvironmentInput & { replication?: unknown };
+  return {
+    ...rest,
+    name: "test-standby",
+    region: STANDBY_REGION,
+    availabilityZones: (primary.availabilityZones ?? []).map((z) => z.replace(primary.region, STANDBY_REGION)),
+    ingress: { mode: "alb", certificateArn: `arn:aws:acm:${STANDBY_REGION}:${ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555` },
+    secrets: { mode: "existing", jwtSecretArn: replica("jwt-secret"), maintenanceSecretArn: replica("maintenance"), clusterSecretArn: replica("cluster"), backupSecretArn: replica("backup") },
+    standby: { primary: primary.name, primaryRegion: primary.region },
+    ...overrides,
+  } as EnvironmentInput;
+}
+
+/** The base environment `test` behind an HTTPS load balancer, replicating its file system to `test-standby`. */
+export const replicatingPrimary = baseEnvironment({
+  ingress: { mode: "alb", certificateArn: CERTIFICATE_ARN },
+  replication: { standby: "test-standby", region: STANDBY_REGION, fileSystemId: "fs-0b1c2d3e4f5a60789" },
+} as Partial<EnvironmentInput>);
