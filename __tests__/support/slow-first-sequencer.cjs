@@ -3,8 +3,9 @@
  * clone, CI): the suites known to be long first, so no worker sits idle at
  * the end while one long suite runs alone. Jest's own order (the last run's
  * failures first, then the longest) applies as soon as it has timings; the
- * rest keep Jest's fallback, largest file first. Only the order comes from
- * here: nothing is skipped, and no test reads a time.
+ * rest keep Jest's fallback, largest file first. Either way the HA runner
+ * suite starts last (LAST_SUITES). Only the order comes from here: nothing is
+ * skipped, and no test reads a time.
  */
 const Sequencer = require("@jest/test-sequencer").default;
 
@@ -35,11 +36,14 @@ const rank = (path) => {
   return i === -1 ? LONG_SUITES.length : i;
 };
 
+const isLast = (test) => LAST_SUITES.some((fragment) => test.path.includes(fragment));
+
 class SlowFirstSequencer extends Sequencer {
   sort(tests) {
     const sorted = super.sort(tests);
-    if (sorted.some((test) => test.duration != null)) return sorted;
-    // A stable sort keeps Jest's order within each rank.
+    // With timings, Jest's order (longest first) would start the HA runner suite first, beside the fork
+    // test's copy and the plans: it still goes last. A stable sort keeps Jest's order within each rank.
+    if (sorted.some((test) => test.duration != null)) return [...sorted.filter((t) => !isLast(t)), ...sorted.filter(isLast)];
     return [...sorted].sort((a, b) => rank(a.path) - rank(b.path));
   }
 }
